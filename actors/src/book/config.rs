@@ -1,0 +1,73 @@
+use crate::types::{Price, Quantity};
+
+/// What happens when an incoming order would trade with a resting order of
+/// the same account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum StpPolicy {
+    /// Cancel the resting order and keep matching the incoming one.
+    #[default]
+    CancelResting,
+    /// Cancel what is left of the incoming order; the resting one stays.
+    CancelIncoming,
+    /// Cancel both.
+    CancelBoth,
+}
+
+/// Orders must be priced within `percent_bps` basis points of `reference`
+/// (3000 = +-30%); market orders do not trade beyond the band either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PriceBand {
+    pub reference: Price,
+    pub percent_bps: u32,
+}
+
+impl PriceBand {
+    /// The lowest and highest admissible prices, rounded toward the
+    /// reference so the band is never wider than configured; never below
+    /// one tick.
+    pub fn limits(self) -> (Price, Price) {
+        let reach = i64::try_from(
+            i128::from(self.reference.0) * i128::from(self.percent_bps) / 10_000,
+        )
+        .unwrap_or(i64::MAX);
+        let low = self.reference.0.saturating_sub(reach).max(1);
+        let high = self.reference.0.saturating_add(reach);
+        (Price(low), Price(high))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BookConfig {
+    pub max_order_quantity: Quantity,
+    pub band: Option<PriceBand>,
+    pub stp: StpPolicy,
+}
+
+impl Default for BookConfig {
+    fn default() -> Self {
+        BookConfig {
+            max_order_quantity: Quantity(1_000_000_000),
+            band: None,
+            stp: StpPolicy::CancelResting,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn band_limits_round_toward_the_reference() {
+        let band = PriceBand {
+            reference: Price(1001),
+            percent_bps: 3000,
+        };
+        assert_eq!(band.limits(), (Price(701), Price(1301)));
+        let tiny = PriceBand {
+            reference: Price(1),
+            percent_bps: 10_000,
+        };
+        assert_eq!(tiny.limits(), (Price(1), Price(2)));
+    }
+}

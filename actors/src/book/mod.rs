@@ -1,0 +1,18 @@
+//! One company's order book: a pure matching core ([`OrderBook`]) and the
+//! actor that owns it ([`actor::BookActor`]).
+
+//ACTOR pub mod actor;
+mod config;
+mod engine;
+mod events;
+mod ladder;
+mod order;
+mod snapshot;
+mod stops;
+
+pub use config::{BookConfig, PriceBand, StpPolicy};
+pub use engine::OrderBook;
+pub use events::{BookError, BookEvent, CancelReason, RejectReason, Trade};
+pub use order::{NewOrder, OrderKind, PendingStop, RestingOrder, TimeInForce};
+pub use snapshot::{L1, L2, LevelView};
+

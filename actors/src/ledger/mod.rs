@@ -1,0 +1,1 @@
+//! An account's money and shares (being written).

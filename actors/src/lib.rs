@@ -1,0 +1,8 @@
+//! The market itself. Each module holds a pure, synchronous core (no actix,
+//! no I/O) and, where it runs live, a thin actor that owns the core and turns
+//! messages into calls. Everything that is hard to get right is in the cores
+//! and tested there.
+
+pub mod book;
+pub mod ledger;
+pub mod types;
