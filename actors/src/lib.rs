@@ -4,5 +4,7 @@
 //! and tested there.
 
 pub mod book;
+pub mod clock;
 pub mod ledger;
+pub mod market;
 pub mod types;

@@ -1,1 +1,7 @@
-fn main() {}
+use clap::Parser;
+use marketlab::cli::Cli;
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    Cli::parse().run().await
+}

@@ -26,10 +26,9 @@ impl PriceBand {
     /// reference so the band is never wider than configured; never below
     /// one tick.
     pub fn limits(self) -> (Price, Price) {
-        let reach = i64::try_from(
-            i128::from(self.reference.0) * i128::from(self.percent_bps) / 10_000,
-        )
-        .unwrap_or(i64::MAX);
+        let reach =
+            i64::try_from(i128::from(self.reference.0) * i128::from(self.percent_bps) / 10_000)
+                .unwrap_or(i64::MAX);
         let low = self.reference.0.saturating_sub(reach).max(1);
         let high = self.reference.0.saturating_add(reach);
         (Price(low), Price(high))

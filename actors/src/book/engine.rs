@@ -50,7 +50,6 @@ pub struct OrderBook {
     fired: Vec<PendingStop>,
 }
 
-
 impl OrderBook {
     pub fn new(config: BookConfig) -> OrderBook {
         OrderBook::with_capacity(config, 1024)
@@ -506,7 +505,10 @@ impl OrderBook {
                 (s.account, Some((s.side, s.price)))
             }
             _ => {
-                let stop = self.stops.reduce(id, by).ok_or(BookError::UnknownOrder(id))?;
+                let stop = self
+                    .stops
+                    .reduce(id, by)
+                    .ok_or(BookError::UnknownOrder(id))?;
                 (stop.account, None)
             }
         };

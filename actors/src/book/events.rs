@@ -103,7 +103,11 @@ pub enum RejectReason {
     #[error("prices must be positive")]
     PriceNotPositive,
     #[error("price {price} is outside the band {low}..={high}")]
-    OutsideBand { price: Price, low: Price, high: Price },
+    OutsideBand {
+        price: Price,
+        low: Price,
+        high: Price,
+    },
     #[error("trading is halted")]
     Halted,
     #[error("an order with this id is already live")]

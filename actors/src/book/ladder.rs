@@ -204,7 +204,8 @@ impl Ladder {
                 (self.levels.len() - 1) as u32
             }
         };
-        self.side_mut(side).insert(position, LevelRef { key: k, level });
+        self.side_mut(side)
+            .insert(position, LevelRef { key: k, level });
         level
     }
 
@@ -301,7 +302,10 @@ impl Ladder {
                 let mut cur = lvl.head;
                 while cur != NIL {
                     let s = self.slot(cur);
-                    if s.prev != prev || s.level != r.level || s.side != side || s.price != lvl.price
+                    if s.prev != prev
+                        || s.level != r.level
+                        || s.side != side
+                        || s.price != lvl.price
                     {
                         return Err(format!("broken links for order {}", s.id));
                     }

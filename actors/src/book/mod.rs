@@ -1,7 +1,7 @@
 //! One company's order book: a pure matching core ([`OrderBook`]) and the
 //! actor that owns it ([`actor::BookActor`]).
 
-//ACTOR pub mod actor;
+pub mod actor;
 mod config;
 mod engine;
 mod events;
@@ -16,3 +16,5 @@ pub use events::{BookError, BookEvent, CancelReason, RejectReason, Trade};
 pub use order::{NewOrder, OrderKind, PendingStop, RestingOrder, TimeInForce};
 pub use snapshot::{L1, L2, LevelView};
 
+#[cfg(test)]
+mod tests;

@@ -11,7 +11,7 @@ mod side;
 mod symbol;
 mod time;
 
-pub use ids::{AccountId, OrderId, TradeId};
+pub use ids::{AccountId, BookId, OrderId, TradeId};
 pub use money::{Money, MoneyError};
 pub use price::{Price, PriceError, TickSize};
 pub use quantity::Quantity;

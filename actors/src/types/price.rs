@@ -124,7 +124,10 @@ mod tests {
 
     #[test]
     fn tick_size_must_be_whole_positive_cents() {
-        assert_eq!(TickSize::from_decimal(dec!(0)), Err(PriceError::BadTickSize));
+        assert_eq!(
+            TickSize::from_decimal(dec!(0)),
+            Err(PriceError::BadTickSize)
+        );
         assert_eq!(
             TickSize::from_decimal(dec!(0.001)),
             Err(PriceError::BadTickSize)

@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn accepts_tickers() {
-        for ok in ["A", "ACME", "BRK.B", "005930-KS", "ABCDEFGHIJKL"] {
+        for ok in ["A", "ACME", "BRK.B", "KS-005930", "ABCDEFGHIJKL"] {
             assert_eq!(Symbol::new(ok).unwrap().as_str(), ok);
         }
     }
@@ -80,7 +80,10 @@ mod tests {
         assert_eq!(Symbol::new(""), Err(SymbolError::Length));
         assert_eq!(Symbol::new("ABCDEFGHIJKLM"), Err(SymbolError::Length));
         for bad in ["acme", "1ACME", "AC ME", "ÄCME", ".X"] {
-            assert!(matches!(Symbol::new(bad), Err(SymbolError::Characters(_))), "{bad}");
+            assert!(
+                matches!(Symbol::new(bad), Err(SymbolError::Characters(_))),
+                "{bad}"
+            );
         }
     }
 }

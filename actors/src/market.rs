@@ -1,0 +1,227 @@
+//! The market registry: starts one [`BookActor`] per listed company, spread
+//! over a few arbiters (threads, about one per core), finds them by symbol,
+//! and hands out market-wide order ids.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+
+use actix::prelude::*;
+use tokio::sync::broadcast;
+
+use crate::book::actor::{AccountEvents, BookActor, BookOutlets, BookUpdate};
+use crate::book::{BookConfig, OrderBook};
+use crate::clock::Clock;
+use crate::types::{AccountId, BookId, OrderId, Symbol, TickSize};
+
+/// How the registry runs its books.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarketConfig {
+    /// Threads the books are spread over.
+    pub arbiters: usize,
+    /// Messages a book queues before senders wait (backpressure).
+    pub mailbox_capacity: usize,
+    /// Updates an observer may fall behind before it misses some.
+    pub broadcast_capacity: usize,
+}
+
+impl Default for MarketConfig {
+    fn default() -> Self {
+        MarketConfig {
+            arbiters: std::thread::available_parallelism().map_or(2, usize::from),
+            mailbox_capacity: 1024,
+            broadcast_capacity: 4096,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MarketError {
+    #[error("{0} already has a book")]
+    AlreadyListed(Symbol),
+}
+
+/// What every order for a company is checked and priced against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listing {
+    pub book: BookId,
+    pub symbol: Symbol,
+    pub tick: TickSize,
+    pub config: BookConfig,
+}
+
+/// A running book: its listing, its address and its stream of updates.
+#[derive(Clone)]
+pub struct BookHandle {
+    pub listing: Listing,
+    pub addr: Addr<BookActor>,
+    updates: broadcast::Sender<Arc<BookUpdate>>,
+}
+
+/// The running account actors, by id.
+#[derive(Default)]
+pub struct AccountDirectory {
+    accounts: RwLock<HashMap<AccountId, Recipient<AccountEvents>>>,
+}
+
+impl AccountDirectory {
+    pub fn get(&self, account: AccountId) -> Option<Recipient<AccountEvents>> {
+        self.accounts
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&account)
+            .cloned()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.accounts
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+
+    /// Hand events to an account's actor. The mailbox is not bounded here on
+    /// purpose: settlement must never be dropped, and its volume is bounded
+    /// by the order intake, which is.
+    pub fn deliver(&self, account: AccountId, events: AccountEvents) {
+        if let Some(addr) = self.get(account) {
+            addr.do_send(events);
+        }
+    }
+}
+
+impl BookHandle {
+    /// Every update from now on; a receiver that falls more than the
+    /// broadcast capacity behind gets `Lagged` and should resnapshot.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<BookUpdate>> {
+        self.updates.subscribe()
+    }
+}
+
+/// Cheap to clone; every clone is the same market.
+#[derive(Clone)]
+pub struct Market {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: MarketConfig,
+    clock: Arc<dyn Clock>,
+    arbiters: Vec<Arbiter>,
+    next_arbiter: AtomicUsize,
+    next_order_id: AtomicU64,
+    books: RwLock<HashMap<Symbol, BookHandle>>,
+    accounts: Arc<AccountDirectory>,
+}
+
+impl Market {
+    /// Must be called inside an actix `System`.
+    pub fn new(config: MarketConfig, clock: Arc<dyn Clock>) -> Market {
+        let arbiters = (0..config.arbiters.max(1))
+            .map(|_| Arbiter::new())
+            .collect();
+        Market {
+            inner: Arc::new(Inner {
+                config,
+                clock,
+                arbiters,
+                next_arbiter: AtomicUsize::new(0),
+                next_order_id: AtomicU64::new(1),
+                books: RwLock::new(HashMap::new()),
+                accounts: Arc::new(AccountDirectory::default()),
+            }),
+        }
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// The accounts books deliver their events to.
+    pub fn accounts(&self) -> &Arc<AccountDirectory> {
+        &self.inner.accounts
+    }
+
+    fn next_arbiter(&self) -> ArbiterHandle {
+        let turn = self.inner.next_arbiter.fetch_add(1, Ordering::Relaxed);
+        self.inner.arbiters[turn % self.inner.arbiters.len()].handle()
+    }
+
+    /// Start the book of a newly listed company on the next arbiter in turn.
+    pub fn open_book(
+        &self,
+        symbol: Symbol,
+        tick: TickSize,
+        config: BookConfig,
+    ) -> Result<BookHandle, MarketError> {
+        let mut books = self.inner.books.write().unwrap_or_else(|e| e.into_inner());
+        if books.contains_key(&symbol) {
+            return Err(MarketError::AlreadyListed(symbol));
+        }
+        let listing = Listing {
+            book: BookId(books.len() as u32 + 1),
+            symbol,
+            tick,
+            config,
+        };
+        let arbiter = self.next_arbiter();
+        let (updates, _) = broadcast::channel(self.inner.config.broadcast_capacity);
+        let clock = Arc::clone(&self.inner.clock);
+        let outlets = BookOutlets {
+            accounts: Arc::clone(&self.inner.accounts),
+            updates: updates.clone(),
+        };
+        let capacity = self.inner.config.mailbox_capacity;
+        let addr = BookActor::start_in_arbiter(&arbiter, move |_| {
+            BookActor::new(
+                (listing.book, symbol),
+                OrderBook::new(config),
+                clock,
+                outlets,
+                capacity,
+            )
+        });
+        let handle = BookHandle {
+            listing,
+            addr,
+            updates,
+        };
+        books.insert(symbol, handle.clone());
+        Ok(handle)
+    }
+
+    pub fn book(&self, symbol: Symbol) -> Option<BookHandle> {
+        self.inner
+            .books
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&symbol)
+            .cloned()
+    }
+
+    /// Listed symbols, sorted.
+    pub fn symbols(&self) -> Vec<Symbol> {
+        let mut symbols: Vec<Symbol> = self
+            .inner
+            .books
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .copied()
+            .collect();
+        symbols.sort();
+        symbols
+    }
+
+    /// A fresh market-wide order id.
+    pub fn next_order_id(&self) -> OrderId {
+        OrderId(self.inner.next_order_id.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Stop the arbiters' threads (and with them every book).
+    pub fn shutdown(&self) {
+        for arbiter in &self.inner.arbiters {
+            arbiter.stop();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Plain HTTP routes (the GraphQL API joins them in its own module).
+
+use actix_web::{HttpResponse, get, web};
+use actors::market::Market;
+use serde::Serialize;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(health);
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    books: Vec<String>,
+}
+
+#[get("/health")]
+async fn health(market: web::Data<Market>) -> HttpResponse {
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        books: market.symbols().iter().map(ToString::to_string).collect(),
+    })
+}
