@@ -62,8 +62,9 @@ pub struct RestingOrder {
     pub price: Price,
     pub remaining: Quantity,
     pub tif: TimeInForce,
-    /// Its time priority: the sequence number of its acceptance or, for a
-    /// triggered stop, of its trigger.
+    /// Its time priority: the sequence number of the change that put it on
+    /// the book (the `LevelChanged` that followed its acceptance or trigger
+    /// and any immediate fills).
     pub priority_seq: u64,
 }
 
