@@ -1,0 +1,32 @@
+//! Deterministic command streams. Every generator takes an explicit seed and
+//! uses ChaCha8 (whose output rand promises not to change between versions,
+//! unlike `StdRng`), so a stream is the same on every machine and run.
+
+pub mod insert_only;
+mod live;
+pub mod mixed;
+pub mod sweep;
+
+use actors::book::{NewOrder, OrderKind, TimeInForce};
+use actors::types::{AccountId, OrderId, Price, Quantity, Side};
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+
+pub(crate) fn rng(seed: u64) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(seed)
+}
+
+/// A limit order whose account is its id: no two orders share an account,
+/// so self-trade prevention never turns a cross into a cancel.
+pub(crate) fn limit(id: u64, side: Side, price: i64, quantity: u64, tif: TimeInForce) -> NewOrder {
+    NewOrder {
+        id: OrderId(id),
+        account: AccountId(id),
+        side,
+        kind: OrderKind::Limit {
+            price: Price(price),
+        },
+        tif,
+        quantity: Quantity(quantity),
+    }
+}
