@@ -1,0 +1,274 @@
+//! Deposits and withdrawals: bounded, and idempotent under a caller's key so
+//! that a retried request is applied once.
+
+use super::arith::add;
+use super::entries::{LedgerEntry, LedgerKind, Origin};
+use super::{Account, LedgerError};
+use crate::types::{Money, Timestamp};
+
+/// Bounds on a single deposit or withdrawal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LedgerLimits {
+    max_amount: Money,
+}
+
+impl LedgerLimits {
+    pub fn new(max_amount: Money) -> Result<Self, LedgerError> {
+        if max_amount <= Money::ZERO {
+            return Err(LedgerError::InvalidConfig(
+                "the maximum amount must be positive",
+            ));
+        }
+        Ok(LedgerLimits { max_amount })
+    }
+
+    pub fn max_amount(&self) -> Money {
+        self.max_amount
+    }
+
+    fn check(&self, amount: Money) -> Result<(), LedgerError> {
+        if amount <= Money::ZERO {
+            return Err(LedgerError::NotPositive(amount));
+        }
+        if amount > self.max_amount {
+            return Err(LedgerError::AboveLimit {
+                amount,
+                max: self.max_amount,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Default for LedgerLimits {
+    /// 1,000,000,000.00 per deposit or withdrawal.
+    fn default() -> Self {
+        LedgerLimits {
+            max_amount: Money::from_major(1_000_000_000),
+        }
+    }
+}
+
+impl Account {
+    /// Adds `amount` to cash. With a key already used for the same deposit,
+    /// returns that deposit's entry and changes nothing.
+    pub fn deposit(
+        &mut self,
+        amount: Money,
+        key: Option<String>,
+        at: Timestamp,
+    ) -> Result<LedgerEntry, LedgerError> {
+        if let Some(entry) = self.replay(key.as_deref(), LedgerKind::Deposit, amount)? {
+            return Ok(entry);
+        }
+        self.limits.check(amount)?;
+        add(self.cash, amount)?;
+        Ok(self.post_transfer(LedgerKind::Deposit, amount, key, at))
+    }
+
+    /// Takes `amount` from available cash. With a key already used for the
+    /// same withdrawal, returns that withdrawal's entry and changes nothing.
+    pub fn withdraw(
+        &mut self,
+        amount: Money,
+        key: Option<String>,
+        at: Timestamp,
+    ) -> Result<LedgerEntry, LedgerError> {
+        if let Some(entry) = self.replay(key.as_deref(), LedgerKind::Withdrawal, amount)? {
+            return Ok(entry);
+        }
+        self.limits.check(amount)?;
+        let available = self.available_cash();
+        if amount > available {
+            return Err(LedgerError::InsufficientFunds {
+                needed: amount,
+                available,
+            });
+        }
+        Ok(self.post_transfer(LedgerKind::Withdrawal, -amount, key, at))
+    }
+
+    /// The entry an earlier request with `key` made, if it was this same
+    /// request; a key reused for anything else is a conflict.
+    fn replay(
+        &self,
+        key: Option<&str>,
+        kind: LedgerKind,
+        amount: Money,
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
+        let Some((key, &index)) = key.and_then(|key| self.keys.get_key_value(key)) else {
+            return Ok(None);
+        };
+        let entry = self.journal.entries()[index];
+        let signed = if kind == LedgerKind::Withdrawal {
+            -amount
+        } else {
+            amount
+        };
+        if entry.kind != kind || entry.amount != signed {
+            return Err(LedgerError::Conflict(key.clone()));
+        }
+        Ok(Some(entry))
+    }
+
+    fn post_transfer(
+        &mut self,
+        kind: LedgerKind,
+        amount: Money,
+        key: Option<String>,
+        at: Timestamp,
+    ) -> LedgerEntry {
+        if let Some(key) = key {
+            self.keys.insert(key, self.journal.len());
+        }
+        self.journal
+            .post(&mut self.cash, kind, amount, Origin::transfer(at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+    use crate::types::AccountId;
+
+    #[test]
+    fn deposits_and_withdrawals_move_cash_and_chain() {
+        let mut account = Account::new(AccountId(1), LedgerLimits::default());
+        let first = account.deposit(Money(10_000), None, T0).unwrap();
+        let second = account.withdraw(Money(2_500), None, T0).unwrap();
+        assert_eq!(account.cash(), Money(7_500));
+        assert_eq!(
+            (first.kind, first.amount),
+            (LedgerKind::Deposit, Money(10_000))
+        );
+        assert_eq!(
+            (second.kind, second.amount),
+            (LedgerKind::Withdrawal, Money(-2_500))
+        );
+        assert_eq!(
+            (second.cash_before, second.cash_after),
+            (Money(10_000), Money(7_500))
+        );
+        assert_eq!(account.check_invariants(), Ok(()));
+    }
+
+    #[test]
+    fn a_repeated_key_returns_the_first_entry_and_applies_nothing() {
+        let mut account = Account::new(AccountId(1), LedgerLimits::default());
+        let key = || Some("dep-1".to_owned());
+        let first = account.deposit(Money(10_000), key(), T0).unwrap();
+        let again = account
+            .deposit(Money(10_000), key(), T0.plus_millis(5))
+            .unwrap();
+        assert_eq!(again, first);
+        assert_eq!(account.cash(), Money(10_000));
+        assert_eq!(account.entries().len(), 1);
+
+        let out = account
+            .withdraw(Money(4_000), Some("wd-1".into()), T0)
+            .unwrap();
+        assert_eq!(
+            account.withdraw(Money(4_000), Some("wd-1".into()), T0),
+            Ok(out)
+        );
+        assert_eq!(account.cash(), Money(6_000));
+    }
+
+    #[test]
+    fn a_key_reused_for_another_request_is_a_conflict() {
+        let mut account = Account::new(AccountId(1), LedgerLimits::default());
+        account
+            .deposit(Money(10_000), Some("k".into()), T0)
+            .unwrap();
+        let before = account.clone();
+        let conflict = Err(LedgerError::Conflict("k".into()));
+        assert_eq!(
+            account.deposit(Money(10_001), Some("k".into()), T0),
+            conflict
+        );
+        assert_eq!(
+            account.withdraw(Money(10_000), Some("k".into()), T0),
+            conflict
+        );
+        assert_eq!(account, before);
+    }
+
+    #[test]
+    fn amounts_must_be_positive_within_the_limit_and_available() {
+        let limits = LedgerLimits::new(Money(1_000)).unwrap();
+        let mut account = Account::new(AccountId(1), limits);
+        assert_eq!(
+            account.deposit(Money::ZERO, None, T0),
+            Err(LedgerError::NotPositive(Money::ZERO))
+        );
+        assert_eq!(
+            account.deposit(Money(-5), None, T0),
+            Err(LedgerError::NotPositive(Money(-5)))
+        );
+        assert_eq!(
+            account.deposit(Money(1_001), None, T0),
+            Err(LedgerError::AboveLimit {
+                amount: Money(1_001),
+                max: Money(1_000)
+            })
+        );
+        account.deposit(Money(1_000), None, T0).unwrap();
+        assert_eq!(
+            account.withdraw(Money(1_001), None, T0),
+            Err(LedgerError::AboveLimit {
+                amount: Money(1_001),
+                max: Money(1_000)
+            })
+        );
+        account.withdraw(Money(400), None, T0).unwrap();
+        assert_eq!(
+            account.withdraw(Money(601), None, T0),
+            Err(LedgerError::InsufficientFunds {
+                needed: Money(601),
+                available: Money(600)
+            })
+        );
+        assert!(matches!(
+            LedgerLimits::new(Money::ZERO),
+            Err(LedgerError::InvalidConfig(_))
+        ));
+    }
+
+    #[test]
+    fn a_failed_request_does_not_use_up_its_key() {
+        let mut account = Account::new(AccountId(1), LedgerLimits::default());
+        assert!(account.withdraw(Money(100), Some("k".into()), T0).is_err());
+        account.deposit(Money(100), Some("k".into()), T0).unwrap();
+        assert_eq!(account.cash(), Money(100));
+    }
+
+    #[test]
+    fn withdrawals_cannot_touch_reserved_cash() {
+        let mut account = funded(Money(100_000));
+        reserve_buy(&mut account, &zero_fees(), 1, 10, 5_000).unwrap();
+        assert_eq!(
+            account.withdraw(Money(50_001), None, T0),
+            Err(LedgerError::InsufficientFunds {
+                needed: Money(50_001),
+                available: Money(50_000)
+            })
+        );
+    }
+
+    #[test]
+    fn a_deposit_that_would_overflow_cash_is_rejected() {
+        let limits = LedgerLimits::new(Money(i64::MAX)).unwrap();
+        let mut account = Account::new(AccountId(1), limits);
+        account.deposit(Money(i64::MAX - 10), None, T0).unwrap();
+        let before = account.clone();
+        assert_eq!(
+            account.deposit(Money(11), None, T0),
+            Err(LedgerError::Overflow)
+        );
+        assert_eq!(account, before);
+        account.deposit(Money(10), None, T0).unwrap();
+        assert_eq!(account.cash(), Money(i64::MAX));
+        assert_eq!(account.check_invariants(), Ok(()));
+    }
+}
