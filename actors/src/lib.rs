@@ -3,6 +3,7 @@
 //! messages into calls. Everything that is hard to get right is in the cores
 //! and tested there.
 
+pub mod account;
 pub mod book;
 pub mod clock;
 pub mod ledger;

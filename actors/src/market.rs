@@ -9,6 +9,8 @@ use std::sync::{Arc, RwLock};
 use actix::prelude::*;
 use tokio::sync::broadcast;
 
+use crate::account::actor::AccountActor;
+use crate::account::{AccountCore, OrderRecord};
 use crate::book::actor::{AccountEvents, BookActor, BookOutlets, BookUpdate};
 use crate::book::{BookConfig, OrderBook};
 use crate::clock::Clock;
@@ -39,6 +41,8 @@ impl Default for MarketConfig {
 pub enum MarketError {
     #[error("{0} already has a book")]
     AlreadyListed(Symbol),
+    #[error("account {0} is already open")]
+    AccountOpen(AccountId),
 }
 
 /// What every order for a company is checked and priced against.
@@ -61,11 +65,11 @@ pub struct BookHandle {
 /// The running account actors, by id.
 #[derive(Default)]
 pub struct AccountDirectory {
-    accounts: RwLock<HashMap<AccountId, Recipient<AccountEvents>>>,
+    accounts: RwLock<HashMap<AccountId, Addr<AccountActor>>>,
 }
 
 impl AccountDirectory {
-    pub fn get(&self, account: AccountId) -> Option<Recipient<AccountEvents>> {
+    pub fn get(&self, account: AccountId) -> Option<Addr<AccountActor>> {
         self.accounts
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -112,6 +116,7 @@ struct Inner {
     next_order_id: AtomicU64,
     books: RwLock<HashMap<Symbol, BookHandle>>,
     accounts: Arc<AccountDirectory>,
+    order_updates: broadcast::Sender<Arc<OrderRecord>>,
 }
 
 impl Market {
@@ -129,6 +134,7 @@ impl Market {
                 next_order_id: AtomicU64::new(1),
                 books: RwLock::new(HashMap::new()),
                 accounts: Arc::new(AccountDirectory::default()),
+                order_updates: broadcast::channel(config.broadcast_capacity).0,
             }),
         }
     }
@@ -140,6 +146,37 @@ impl Market {
     /// The accounts books deliver their events to.
     pub fn accounts(&self) -> &Arc<AccountDirectory> {
         &self.inner.accounts
+    }
+
+    /// Start the actor of an account (on the next arbiter in turn) and make
+    /// it reachable for the books.
+    pub fn open_account(&self, core: AccountCore) -> Result<Addr<AccountActor>, MarketError> {
+        let id = core.id();
+        let mut accounts = self
+            .inner
+            .accounts
+            .accounts
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        if accounts.contains_key(&id) {
+            return Err(MarketError::AccountOpen(id));
+        }
+        let market = self.clone();
+        let updates = self.inner.order_updates.clone();
+        let addr = AccountActor::start_in_arbiter(&self.next_arbiter(), move |_| {
+            AccountActor::new(core, market, updates)
+        });
+        accounts.insert(id, addr.clone());
+        Ok(addr)
+    }
+
+    pub fn account(&self, id: AccountId) -> Option<Addr<AccountActor>> {
+        self.inner.accounts.get(id)
+    }
+
+    /// Every change of every order, as the owning account sees it.
+    pub fn order_updates(&self) -> broadcast::Receiver<Arc<OrderRecord>> {
+        self.inner.order_updates.subscribe()
     }
 
     fn next_arbiter(&self) -> ArbiterHandle {

