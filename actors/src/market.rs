@@ -9,12 +9,13 @@ use std::sync::{Arc, RwLock};
 use actix::prelude::*;
 use tokio::sync::broadcast;
 
-use crate::account::actor::AccountActor;
+use crate::account::actor::{AccountActor, Allot};
 use crate::account::{AccountCore, OrderRecord};
 use crate::book::actor::{AccountEvents, BookActor, BookOutlets, BookUpdate};
-use crate::book::{BookConfig, OrderBook};
+use crate::book::{BookConfig, OrderBook, PriceBand};
 use crate::clock::Clock;
-use crate::types::{AccountId, BookId, OrderId, Symbol, TickSize};
+use crate::ledger::LedgerError;
+use crate::types::{AccountId, BookId, Money, OrderId, Quantity, Symbol, TickSize};
 
 /// How the registry runs its books.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,31 @@ pub enum MarketError {
     AlreadyListed(Symbol),
     #[error("account {0} is already open")]
     AccountOpen(AccountId),
+    #[error("issuer account {0} is not open")]
+    UnknownIssuer(AccountId),
+    #[error("a listing must issue at least one share at a positive price")]
+    EmptyIssue,
+    #[error("the IPO price {price} is not on the tick size {tick}")]
+    OffTick { price: Money, tick: Money },
+    #[error("allotting the issued shares failed: {0}")]
+    Allotment(LedgerError),
+    #[error("the issuer's account actor is not running")]
+    IssuerUnavailable,
+}
+
+/// A company coming to market: its book and its initial public offering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ipo {
+    pub symbol: Symbol,
+    pub tick: TickSize,
+    /// The price band in basis points around the IPO price (3000 = +-30%),
+    /// or none.
+    pub band_bps: Option<u32>,
+    /// The corporate account that receives every issued share.
+    pub issuer: AccountId,
+    pub shares: Quantity,
+    /// Per share, on the tick; also the band's first reference price.
+    pub price: Money,
 }
 
 /// What every order for a company is checked and priced against.
@@ -117,6 +143,8 @@ struct Inner {
     books: RwLock<HashMap<Symbol, BookHandle>>,
     accounts: Arc<AccountDirectory>,
     order_updates: broadcast::Sender<Arc<OrderRecord>>,
+    /// Listings run one at a time, so two cannot both allot for one symbol.
+    listing: tokio::sync::Mutex<()>,
 }
 
 impl Market {
@@ -135,6 +163,7 @@ impl Market {
                 books: RwLock::new(HashMap::new()),
                 accounts: Arc::new(AccountDirectory::default()),
                 order_updates: broadcast::channel(config.broadcast_capacity).0,
+                listing: tokio::sync::Mutex::new(()),
             }),
         }
     }
@@ -182,6 +211,46 @@ impl Market {
     fn next_arbiter(&self) -> ArbiterHandle {
         let turn = self.inner.next_arbiter.fetch_add(1, Ordering::Relaxed);
         self.inner.arbiters[turn % self.inner.arbiters.len()].handle()
+    }
+
+    /// List a company: open its book and credit all its shares to the issuer
+    /// as one lot at the IPO price. Everything is checked before anything
+    /// starts.
+    pub async fn list_company(&self, ipo: Ipo) -> Result<BookHandle, MarketError> {
+        if ipo.shares.is_zero() || ipo.price.0 <= 0 {
+            return Err(MarketError::EmptyIssue);
+        }
+        let tick = ipo.tick.money();
+        if ipo.price.0 % tick.0 != 0 {
+            return Err(MarketError::OffTick {
+                price: ipo.price,
+                tick,
+            });
+        }
+        let config = BookConfig {
+            band: ipo.band_bps.map(|percent_bps| PriceBand {
+                reference: ipo.tick.floor(ipo.price),
+                percent_bps,
+            }),
+            ..BookConfig::default()
+        };
+        let _one_at_a_time = self.inner.listing.lock().await;
+        if self.book(ipo.symbol).is_some() {
+            return Err(MarketError::AlreadyListed(ipo.symbol));
+        }
+        let issuer = self
+            .account(ipo.issuer)
+            .ok_or(MarketError::UnknownIssuer(ipo.issuer))?;
+        issuer
+            .send(Allot {
+                symbol: ipo.symbol,
+                quantity: ipo.shares,
+                price: ipo.price,
+            })
+            .await
+            .map_err(|_| MarketError::IssuerUnavailable)?
+            .map_err(MarketError::Allotment)?;
+        self.open_book(ipo.symbol, ipo.tick, config)
     }
 
     /// Start the book of a newly listed company on the next arbiter in turn.

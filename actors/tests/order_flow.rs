@@ -13,7 +13,7 @@ use actors::book::actor::BookUpdate;
 use actors::book::{BookConfig, BookEvent, OrderKind, PriceBand, RejectReason, TimeInForce};
 use actors::clock::ManualClock;
 use actors::ledger::{self, FeeSchedule, LedgerError, LedgerLimits};
-use actors::market::{Listing, Market, MarketConfig};
+use actors::market::{Ipo, Listing, Market, MarketConfig, MarketError};
 use actors::types::{AccountId, Money, Price, Quantity, Side, Symbol, TickSize, Timestamp};
 use futures_util::future::join_all;
 
@@ -96,10 +96,14 @@ fn limit(side: Side, cents: i64, qty: u64) -> OrderRequest {
 
 /// (cash, reserved cash, shares, reserved shares, realized gains) in cents and shares.
 async fn balances(account: &Addr<AccountActor>) -> (i64, i64, u64, u64, i64) {
+    balances_of(account, acme()).await
+}
+
+async fn balances_of(account: &Addr<AccountActor>, symbol: Symbol) -> (i64, i64, u64, u64, i64) {
     account
-        .send(Inspect(Box::new(|core: &AccountCore| {
+        .send(Inspect(Box::new(move |core: &AccountCore| {
             let ledger = core.ledger();
-            let holding = ledger.holding(acme());
+            let holding = ledger.holding(symbol);
             (
                 ledger.cash().0,
                 ledger.reserved_cash().0,
@@ -115,6 +119,7 @@ async fn balances(account: &Addr<AccountActor>) -> (i64, i64, u64, u64, i64) {
 #[actix::test]
 async fn a_trade_settles_both_sides_and_a_cancel_releases_the_rest() {
     let (market, _) = market();
+    let mut updates = market.order_updates();
     let issuer = open(&market, 1, 0, 1_000).await;
     let buyer = open(&market, 2, 10_000, 0).await;
 
@@ -154,6 +159,22 @@ async fn a_trade_settles_both_sides_and_a_cancel_releases_the_rest() {
     assert_eq!(
         buyer.send(CancelOrder(bid.id)).await.unwrap(),
         Err(OrderError::NotOpen(bid.id))
+    );
+
+    // The order's life as a subscriber saw it.
+    let mut seen = Vec::new();
+    while let Ok(update) = updates.try_recv() {
+        if update.id == bid.id {
+            seen.push((update.status, update.filled.0, update.fills.len()));
+        }
+    }
+    assert_eq!(
+        seen,
+        vec![
+            (OrderStatus::Open, 0, 0),
+            (OrderStatus::PartiallyFilled, 4, 1),
+            (OrderStatus::Cancelled, 4, 1)
+        ]
     );
     market.shutdown();
 }
@@ -227,6 +248,107 @@ async fn a_client_order_id_places_once() {
     let again = buyer.send(PlaceOrder(request)).await.unwrap().unwrap();
     assert_eq!(first.id, again.id);
     assert_eq!(balances(&buyer).await.1, 45_000 + 7, "reserved once");
+    market.shutdown();
+}
+
+#[actix::test]
+async fn listing_allots_the_issue_and_the_issuer_sells_it() {
+    let (market, _) = market();
+    let issuer = open(&market, 1, 0, 0).await;
+    let buyer = open(&market, 2, 10_000, 0).await;
+    let bolt = Symbol::new("BOLT").unwrap();
+    let ipo = Ipo {
+        symbol: bolt,
+        tick: TickSize::from_decimal(rust_decimal::Decimal::new(5, 2)).unwrap(),
+        band_bps: Some(3000),
+        issuer: AccountId(1),
+        shares: Quantity(1_000_000),
+        price: Money::from_major(25),
+    };
+    assert_eq!(
+        market
+            .list_company(Ipo {
+                issuer: AccountId(99),
+                ..ipo
+            })
+            .await
+            .err(),
+        Some(MarketError::UnknownIssuer(AccountId(99)))
+    );
+    assert_eq!(
+        market
+            .list_company(Ipo {
+                shares: Quantity(0),
+                ..ipo
+            })
+            .await
+            .err(),
+        Some(MarketError::EmptyIssue)
+    );
+    assert_eq!(
+        market
+            .list_company(Ipo {
+                price: Money(2_502),
+                ..ipo
+            })
+            .await
+            .err(),
+        Some(MarketError::OffTick {
+            price: Money(2_502),
+            tick: Money(5)
+        })
+    );
+    assert!(
+        market.book(bolt).is_none(),
+        "a failed listing opens no book"
+    );
+
+    let book = market.list_company(ipo).await.unwrap();
+    // Ticks of 0.05: the band is +-30% around 25.00 = 500 ticks.
+    assert_eq!(
+        book.listing.config.band.map(|b| b.limits()),
+        Some((Price(350), Price(650)))
+    );
+    assert_eq!(
+        market.list_company(ipo).await.err(),
+        Some(MarketError::AlreadyListed(bolt))
+    );
+    let lots = issuer
+        .send(Inspect(Box::new(move |core: &AccountCore| {
+            core.ledger().lots(bolt).cloned().collect::<Vec<_>>()
+        })))
+        .await
+        .unwrap();
+    assert_eq!(
+        lots.len(),
+        1,
+        "one lot for the whole issue, not one per listing attempt"
+    );
+    assert_eq!(
+        (lots[0].quantity, lots[0].price),
+        (Quantity(1_000_000), Money(2_500))
+    );
+
+    // 26.00 is 520 ticks of 0.05.
+    let sell = OrderRequest {
+        symbol: bolt,
+        ..limit(Side::Sell, 520, 100)
+    };
+    issuer.send(PlaceOrder(sell)).await.unwrap().unwrap();
+    let buy = OrderRequest {
+        symbol: bolt,
+        ..limit(Side::Buy, 520, 40)
+    };
+    let bought = buyer.send(PlaceOrder(buy)).await.unwrap().unwrap();
+    assert_eq!(
+        (bought.status, bought.filled),
+        (OrderStatus::Filled, Quantity(40))
+    );
+    // 40 x 26.00 = 1040.00 plus 0.156 commission, half-even to 0.16.
+    assert_eq!(
+        balances_of(&buyer, bolt).await,
+        (1_000_000 - 104_016, 0, 40, 0, 0)
+    );
     market.shutdown();
 }
 
