@@ -263,7 +263,8 @@ impl OrderBook {
                     priority_seq,
                 });
                 self.index.insert(order.id, Location::Resting(slot));
-                self.emit_level_with_seq(priority_seq, order.side, price, out);
+                let level = self.ladder.slot(slot).level;
+                self.emit_level_with_seq(priority_seq, order.side, level, out);
             }
             (None, None) => unreachable!("a market order never rests"),
         }
@@ -336,11 +337,15 @@ impl OrderBook {
                 } else {
                     let quantity = remaining.min(maker.remaining);
                     remaining -= quantity;
-                    let maker_remaining = self.ladder.take(cursor, quantity);
-                    if maker_remaining.is_zero() {
+                    // A maker filled completely is unlinked at once: no need
+                    // to write its remaining quantity first.
+                    let maker_remaining = if quantity == maker.remaining {
                         self.ladder.remove(cursor);
                         self.index.remove(&maker.id);
-                    }
+                        Quantity::ZERO
+                    } else {
+                        self.ladder.take(cursor, quantity)
+                    };
                     let seq = self.next_seq();
                     out.push(BookEvent::Trade(Trade {
                         seq,
@@ -361,7 +366,7 @@ impl OrderBook {
                 cursor = next;
             }
             if touched {
-                self.emit_level(opposite, price, out);
+                self.emit_level(opposite, level, out);
             }
             if stp_stop {
                 return (remaining, true);
@@ -420,19 +425,21 @@ impl OrderBook {
         });
     }
 
-    fn emit_level(&mut self, side: Side, price: Price, out: &mut Vec<BookEvent>) {
+    /// Report a level's new state. `level` may have just been dropped: its
+    /// slot keeps the price and reads zero until a later insert reuses it.
+    fn emit_level(&mut self, side: Side, level: u32, out: &mut Vec<BookEvent>) {
         let seq = self.next_seq();
-        self.emit_level_with_seq(seq, side, price, out);
+        self.emit_level_with_seq(seq, side, level, out);
     }
 
-    fn emit_level_with_seq(&self, seq: u64, side: Side, price: Price, out: &mut Vec<BookEvent>) {
-        let (quantity, orders) = self.ladder.level_state(side, price);
+    fn emit_level_with_seq(&self, seq: u64, side: Side, level: u32, out: &mut Vec<BookEvent>) {
+        let level = self.ladder.level(level);
         out.push(BookEvent::LevelChanged {
             seq,
             side,
-            price,
-            quantity,
-            orders,
+            price: level.price,
+            quantity: level.quantity,
+            orders: level.orders,
         });
     }
 
@@ -450,12 +457,12 @@ impl OrderBook {
         match self.index.get(&id).copied() {
             None => Err(BookError::UnknownOrder(id)),
             Some(Location::Resting(slot)) => {
-                let (side, price) = {
+                let (side, level) = {
                     let s = self.ladder.slot(slot);
-                    (s.side, s.price)
+                    (s.side, s.level)
                 };
                 self.cancel_slot(slot, reason, out);
-                self.emit_level(side, price, out);
+                self.emit_level(side, level, out);
                 Ok(())
             }
             Some(Location::Stop) => {
@@ -498,11 +505,11 @@ impl OrderBook {
         if by >= remaining {
             return self.remove_order(id, CancelReason::Requested, out);
         }
-        let (account, side_price) = match self.index.get(&id).copied() {
+        let (account, side_level) = match self.index.get(&id).copied() {
             Some(Location::Resting(slot)) => {
                 self.ladder.take(slot, by);
                 let s = self.ladder.slot(slot);
-                (s.account, Some((s.side, s.price)))
+                (s.account, Some((s.side, s.level)))
             }
             _ => {
                 let stop = self
@@ -520,8 +527,8 @@ impl OrderBook {
             by,
             remaining: remaining - by,
         });
-        if let Some((side, price)) = side_price {
-            self.emit_level(side, price, out);
+        if let Some((side, level)) = side_level {
+            self.emit_level(side, level, out);
         }
         Ok(())
     }
@@ -573,7 +580,7 @@ impl OrderBook {
         let (account, remaining, level) = match self.index.remove(&id) {
             Some(Location::Resting(slot)) => {
                 let s = self.ladder.remove(slot);
-                (s.account, s.remaining, Some((s.side, s.price)))
+                (s.account, s.remaining, Some((s.side, s.level)))
             }
             Some(Location::Stop) => match self.stops.remove(id) {
                 Some(stop) => (stop.account, stop.remaining, None),
@@ -588,8 +595,8 @@ impl OrderBook {
             account,
             remaining,
         });
-        if let Some((side, price)) = level {
-            self.emit_level(side, price, out);
+        if let Some((side, level)) = level {
+            self.emit_level(side, level, out);
         }
     }
 

@@ -135,15 +135,6 @@ impl Ladder {
         })
     }
 
-    /// The level at `price` on `side`, if any orders rest there.
-    pub fn find_level(&self, side: Side, price: Price) -> Option<u32> {
-        let refs = self.side(side);
-        let k = key(side, price);
-        refs.binary_search_by_key(&k, |r| r.key)
-            .ok()
-            .map(|i| refs[i].level)
-    }
-
     /// Append an order at the back of its price level's queue; returns its slot.
     pub fn insert(&mut self, order: RestingOrder) -> u32 {
         let level = self.level_for(order.side, order.price);
@@ -253,17 +244,6 @@ impl Ladder {
             refs.remove(i);
         }
         self.free_levels.push(level);
-    }
-
-    /// Aggregated state of the level at `price`: (quantity, orders); zero
-    /// when nothing rests there.
-    pub fn level_state(&self, side: Side, price: Price) -> (Quantity, u32) {
-        self.find_level(side, price)
-            .map(|l| {
-                let lvl = self.level(l);
-                (lvl.quantity, lvl.orders)
-            })
-            .unwrap_or((Quantity::ZERO, 0))
     }
 
     /// Every live slot index with its slot, in no particular order.
