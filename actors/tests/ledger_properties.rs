@@ -6,7 +6,9 @@
 //! market-wide conservation laws and every account's invariants must hold,
 //! and a refused operation must have changed nothing.
 
-use actors::ledger::{Account, FeeSchedule, Fill, LedgerLimits, OrderTicket, TaxConfig};
+use actors::ledger::{
+    Account, CapitalGainsReport, FeeSchedule, Fill, LedgerLimits, OrderTicket, TaxConfig,
+};
 use actors::types::{AccountId, Money, OrderId, Quantity, Rate, Side, Symbol, Timestamp, TradeId};
 use proptest::prelude::*;
 
@@ -322,8 +324,7 @@ impl Market {
         for account in &self.accounts {
             let total: i64 = (Timestamp::from_millis(START_MS).year()..=last)
                 .map(|year| {
-                    account
-                        .capital_gains(year, &TaxConfig::default())
+                    CapitalGainsReport::for_year(year, account.realized(), &TaxConfig::default())
                         .unwrap()
                         .total_gain
                         .0
@@ -339,6 +340,16 @@ fn check_account(account: &Account, flows: &Flows) {
         account.check_invariants(),
         Ok(()),
         "account {}",
+        account.id()
+    );
+    // What the persister would write down brings the account back exactly.
+    let mut drained = account.clone();
+    drained.drain_history();
+    let restored = Account::restore(account.id(), LedgerLimits::default(), drained.to_restored());
+    assert_eq!(
+        restored.as_ref(),
+        Ok(&drained),
+        "account {} restored",
         account.id()
     );
     assert!(!account.cash().is_negative());

@@ -30,11 +30,14 @@ pub struct Account {
     /// Ordered by symbol, so that views are deterministic.
     pub(super) holdings: BTreeMap<Symbol, Holding>,
     pub(super) reservations: FxHashMap<OrderId, Reservation>,
+    /// Realized gains not yet handed to the persister.
     pub(super) realized: Vec<RealizedGain>,
     pub(super) realized_total: Money,
+    /// What the rows already handed over add up to.
+    pub(super) realized_drained: Money,
     pub(super) journal: Journal,
     /// Idempotency keys of deposits and withdrawals, to the entry each made.
-    pub(super) keys: FxHashMap<String, usize>,
+    pub(super) keys: FxHashMap<String, LedgerEntry>,
 }
 
 impl Account {
@@ -48,6 +51,7 @@ impl Account {
             reservations: FxHashMap::default(),
             realized: Vec::new(),
             realized_total: Money::ZERO,
+            realized_drained: Money::ZERO,
             journal: Journal::default(),
             keys: FxHashMap::default(),
         }

@@ -96,10 +96,9 @@ impl Account {
         kind: LedgerKind,
         amount: Money,
     ) -> Result<Option<LedgerEntry>, LedgerError> {
-        let Some((key, &index)) = key.and_then(|key| self.keys.get_key_value(key)) else {
+        let Some((key, &entry)) = key.and_then(|key| self.keys.get_key_value(key)) else {
             return Ok(None);
         };
-        let entry = self.journal.entries()[index];
         let signed = if kind == LedgerKind::Withdrawal {
             -amount
         } else {
@@ -118,11 +117,13 @@ impl Account {
         key: Option<String>,
         at: Timestamp,
     ) -> LedgerEntry {
+        let entry = self
+            .journal
+            .post(&mut self.cash, kind, amount, Origin::transfer(at));
         if let Some(key) = key {
-            self.keys.insert(key, self.journal.len());
+            self.keys.insert(key, entry);
         }
-        self.journal
-            .post(&mut self.cash, kind, amount, Origin::transfer(at))
+        entry
     }
 }
 

@@ -58,16 +58,54 @@ impl Origin {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(super) struct Journal(Vec<LedgerEntry>);
+/// The entries not yet handed to the persister. Older ones live in the
+/// database; `opening` is the balance they left and `first_id` the number
+/// of the first entry kept, so the chain still checks from there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Journal {
+    opening: Money,
+    first_id: u64,
+    entries: Vec<LedgerEntry>,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Journal::resume(Money::ZERO, 1)
+    }
+}
 
 impl Journal {
+    /// A journal whose next entry is number `next_id`, from a balance of
+    /// `opening` (what the earlier entries left).
+    pub fn resume(opening: Money, next_id: u64) -> Journal {
+        Journal {
+            opening,
+            first_id: next_id,
+            entries: Vec::new(),
+        }
+    }
+
     pub fn entries(&self) -> &[LedgerEntry] {
-        &self.0
+        &self.entries
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries.len()
+    }
+
+    /// The number the next entry takes.
+    pub fn next_id(&self) -> u64 {
+        self.first_id + self.entries.len() as u64
+    }
+
+    /// Hand over the entries kept so far; numbering and the chain go on.
+    pub fn drain(&mut self) -> Vec<LedgerEntry> {
+        let drained = std::mem::take(&mut self.entries);
+        if let Some(last) = drained.last() {
+            self.opening = last.cash_after;
+            self.first_id = last.id + 1;
+        }
+        drained
     }
 
     /// Moves `cash` by `amount` and records it. The caller has checked that
@@ -82,7 +120,7 @@ impl Journal {
         let cash_before = *cash;
         *cash += amount;
         let entry = LedgerEntry {
-            id: self.0.len() as u64 + 1,
+            id: self.first_id + self.entries.len() as u64,
             kind,
             amount,
             cash_before,
@@ -92,17 +130,18 @@ impl Journal {
             trade: origin.trade,
             at: origin.at,
         };
-        self.0.push(entry);
+        self.entries.push(entry);
         entry
     }
 
-    /// Every entry adds up and follows the one before; an account opens with
-    /// no cash, and the last entry leaves what the account holds.
+    /// Every entry adds up and follows the one before, from the opening
+    /// balance; the last entry leaves what the account holds.
     pub fn check_chain(&self, cash: Money) -> Result<(), String> {
-        let mut balance = Money::ZERO;
-        for (index, entry) in self.0.iter().enumerate() {
-            if entry.id != index as u64 + 1 {
-                return Err(format!("entry {} is number {}", entry.id, index + 1));
+        let mut balance = self.opening;
+        for (index, entry) in self.entries.iter().enumerate() {
+            let number = self.first_id + index as u64;
+            if entry.id != number {
+                return Err(format!("entry {} is number {number}", entry.id));
             }
             if entry.cash_before != balance {
                 return Err(format!(
@@ -168,7 +207,31 @@ mod tests {
             Money(1_000),
             Origin::transfer(Timestamp(0)),
         );
-        journal.0[0].cash_after = Money(999);
+        journal.entries[0].cash_after = Money(999);
         assert!(journal.check_chain(Money(999)).is_err());
+    }
+
+    #[test]
+    fn a_drained_journal_goes_on_numbering_and_chaining() {
+        let mut journal = Journal::default();
+        let mut cash = Money::ZERO;
+        let at = Origin::transfer(Timestamp(0));
+        journal.post(&mut cash, LedgerKind::Deposit, Money(1_000), at);
+        journal.post(&mut cash, LedgerKind::Withdrawal, Money(-100), at);
+        let drained = journal.drain();
+        assert_eq!(drained.iter().map(|e| e.id).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(journal.check_chain(cash), Ok(()));
+        let third = journal.post(&mut cash, LedgerKind::Deposit, Money(5), at);
+        assert_eq!((third.id, third.cash_before), (3, Money(900)));
+        assert_eq!(journal.check_chain(cash), Ok(()));
+        assert_eq!(
+            Journal::resume(Money(900), 3).check_chain(Money(900)),
+            Ok(())
+        );
+        assert!(
+            Journal::resume(Money(900), 3)
+                .check_chain(Money(901))
+                .is_err()
+        );
     }
 }

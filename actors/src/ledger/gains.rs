@@ -1,8 +1,8 @@
 //! Realized gains (one row per lot a sale touched) and the yearly
 //! capital-gains report built from them.
 
+use super::LedgerError;
 use super::arith::add;
-use super::{Account, LedgerError};
 use crate::types::{Money, OrderId, Quantity, Rate, Symbol, Timestamp, TradeId};
 
 /// One lot's part in one sell fill.
@@ -77,17 +77,18 @@ pub struct CapitalGainsReport {
     pub estimated_tax: Money,
 }
 
-impl Account {
-    /// The gains realized in the calendar year `year` (UTC) and the tax on
-    /// them. Fails only if the year's total does not fit in `Money`.
-    pub fn capital_gains(
-        &self,
+impl CapitalGainsReport {
+    /// The gains among `rows` realized in the calendar year `year` (UTC) and
+    /// the tax on them. The rows come from wherever they are kept (an
+    /// account's undrained rows, or the database). Fails only if the year's
+    /// total does not fit in `Money`.
+    pub fn for_year<'r>(
         year: i32,
+        rows: impl IntoIterator<Item = &'r RealizedGain>,
         tax: &TaxConfig,
     ) -> Result<CapitalGainsReport, LedgerError> {
-        let rows: Vec<RealizedGain> = self
-            .realized
-            .iter()
+        let rows: Vec<RealizedGain> = rows
+            .into_iter()
             .filter(|row| row.sold_at.year() == year)
             .copied()
             .collect();
@@ -153,21 +154,20 @@ mod tests {
         );
 
         let config = TaxConfig::default();
-        let y2025 = account.capital_gains(2025, &config).unwrap();
+        let y2025 = CapitalGainsReport::for_year(2025, account.realized(), &config).unwrap();
         assert_eq!(y2025.rows.len(), 1);
         assert_eq!(y2025.total_gain, Money::from_major(2_000_000));
         assert_eq!(y2025.taxable_gain, Money::ZERO);
         assert_eq!(y2025.estimated_tax, Money::ZERO);
 
-        let y2026 = account.capital_gains(2026, &config).unwrap();
+        let y2026 = CapitalGainsReport::for_year(2026, account.realized(), &config).unwrap();
         assert_eq!(y2026.total_gain, Money::from_major(5_000_000));
         assert_eq!(y2026.exemption, Money::from_major(2_500_000));
         assert_eq!(y2026.taxable_gain, Money::from_major(2_500_000));
         // 22% of 2,500,000.00
         assert_eq!(y2026.estimated_tax, Money::from_major(550_000));
         assert!(
-            account
-                .capital_gains(2024, &config)
+            CapitalGainsReport::for_year(2024, account.realized(), &config)
                 .unwrap()
                 .rows
                 .is_empty()
@@ -182,7 +182,8 @@ mod tests {
         buy(&mut account, &fees, 1, 10, 10_000, at);
         sell(&mut account, &fees, 2, 5, 8_000, at);
         sell(&mut account, &fees, 3, 5, 10_500, at);
-        let report = account.capital_gains(2026, &TaxConfig::default()).unwrap();
+        let report =
+            CapitalGainsReport::for_year(2026, account.realized(), &TaxConfig::default()).unwrap();
         // -100.00 + 25.00
         assert_eq!(report.total_gain, Money(-7_500));
         assert_eq!(report.taxable_gain, Money::ZERO);

@@ -8,8 +8,9 @@ use crate::types::{Money, Quantity, Side, Symbol};
 impl Account {
     /// Cash is never negative and covers what is reserved; reserved shares
     /// are held; lots add up to holdings and to their cost basis; realized
-    /// rows add up to their total; open reservations add up to what is
-    /// reserved; and the journal chains from zero to the cash held.
+    /// rows (with those already handed over) add up to their total; open
+    /// reservations add up to what is reserved; and the journal chains to the
+    /// cash held.
     pub fn check_invariants(&self) -> Result<(), String> {
         self.check_cash()?;
         for (symbol, holding) in &self.holdings {
@@ -75,7 +76,7 @@ impl Account {
         let sum = self
             .realized
             .iter()
-            .try_fold(Money::ZERO, |sum, row| sum.checked_add(row.gain));
+            .try_fold(self.realized_drained, |sum, row| sum.checked_add(row.gain));
         if sum != Some(self.realized_total) {
             return Err(format!(
                 "realized rows add up to {sum:?}, not {}",

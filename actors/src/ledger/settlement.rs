@@ -160,6 +160,11 @@ impl Account {
         holding.cost -= lots::consume(&mut holding.lots, &self.realized[start..]);
         holding.quantity -= fill.quantity;
         holding.reserved -= fill.quantity;
+        // A position sold out is gone, not a holding of nothing (reserved
+        // never exceeds what is held, so nothing is reserved either).
+        if holding.quantity.is_zero() {
+            self.holdings.remove(&order.symbol);
+        }
         Ok(start..self.realized.len())
     }
 
