@@ -286,6 +286,13 @@ impl Harness {
         self.check_depth()?;
         self.check_orders()?;
         self.fast.check_invariants()?;
+        // What recovery would rebuild from the written-down state is this book.
+        let restored = OrderBook::restore(*self.fast.config(), self.fast.state())?;
+        if restored.state() != self.fast.state()
+            || restored.l2(usize::MAX) != self.fast.l2(usize::MAX)
+        {
+            return Err("the restored book differs".into());
+        }
         if let (Some(bid), Some(ask)) = (self.fast.best_bid(), self.fast.best_ask())
             && bid >= ask
         {

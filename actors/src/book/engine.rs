@@ -667,6 +667,35 @@ impl OrderBook {
         self.index.len()
     }
 
+    /// Put a resting order back at the end of its level's queue (restore).
+    pub(super) fn put_back(&mut self, order: RestingOrder) -> Result<(), String> {
+        if order.remaining.is_zero() || order.price.0 <= 0 {
+            return Err(format!("order {} cannot rest: {order:?}", order.id));
+        }
+        if self.index.contains_key(&order.id) {
+            return Err(format!("order {} is restored twice", order.id));
+        }
+        let slot = self.ladder.insert(order);
+        self.index.insert(order.id, Location::Resting(slot));
+        Ok(())
+    }
+
+    /// Put a waiting stop back (restore).
+    pub(super) fn put_back_stop(&mut self, stop: PendingStop) -> Result<(), String> {
+        if stop.remaining.is_zero() || self.index.contains_key(&stop.id) {
+            return Err(format!("stop {} cannot wait: {stop:?}", stop.id));
+        }
+        self.stops.insert(stop);
+        self.index.insert(stop.id, Location::Stop);
+        Ok(())
+    }
+
+    pub(super) fn set_restored(&mut self, sequence: u64, last_price: Option<Price>, halted: bool) {
+        self.sequence = sequence;
+        self.last_price = last_price;
+        self.halted = halted;
+    }
+
     /// Checks every structural invariant; tests call it after each command.
     pub fn check_invariants(&self) -> Result<(), String> {
         let resting = self.ladder.check()?;

@@ -7,6 +7,7 @@ mod engine;
 mod events;
 mod ladder;
 mod order;
+mod restore;
 mod snapshot;
 mod stops;
 
@@ -14,6 +15,7 @@ pub use config::{BookConfig, PriceBand, StpPolicy};
 pub use engine::OrderBook;
 pub use events::{BookError, BookEvent, CancelReason, RejectReason, Trade};
 pub use order::{NewOrder, OrderKind, PendingStop, RestingOrder, TimeInForce};
+pub use restore::BookState;
 pub use snapshot::{L1, L2, LevelView};
 
 #[cfg(test)]
