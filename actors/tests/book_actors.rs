@@ -207,7 +207,8 @@ async fn pipelined_batches_run_whole() {
         book.addr.send(SubmitBatch(orders))
     });
     for update in join_all(batches).await {
-        assert_eq!(update.unwrap().events.len(), 100);
+        // Accepted, Rested, LevelChanged for each order.
+        assert_eq!(update.unwrap().events.len(), 150);
     }
     let queue: Vec<u64> = book
         .addr

@@ -86,6 +86,7 @@ fn without_seq(event: &BookEvent) -> Option<BookEvent> {
         BookEvent::Rejected { .. } => {}
         BookEvent::Trade(Trade { seq, .. })
         | BookEvent::Accepted { seq, .. }
+        | BookEvent::Rested { seq, .. }
         | BookEvent::Cancelled { seq, .. }
         | BookEvent::Reduced { seq, .. }
         | BookEvent::Expired { seq, .. }
@@ -352,6 +353,17 @@ impl Harness {
             BookEvent::Reduced { id, by, .. } => self.tallies[current(id)?].reduced += by.0,
             BookEvent::Triggered { id, .. } => {
                 current(id)?;
+            }
+            BookEvent::Rested { id, quantity, .. } => {
+                // An order rests once, with what matching (and any reduction
+                // while it waited as a stop) left of it.
+                let t = &self.tallies[current(id)?];
+                if quantity.0 != t.submitted - t.filled - t.reduced {
+                    return Err(format!(
+                        "{id} rested {quantity} of {} submitted, {} filled, {} reduced",
+                        t.submitted, t.filled, t.reduced
+                    ));
+                }
             }
             BookEvent::Rejected { .. } => {}
             BookEvent::LevelChanged {

@@ -151,6 +151,7 @@ impl AccountCore {
             end_reason: None,
             fills: Vec::new(),
             client_order_id: request.client_order_id,
+            priority_seq: None,
             created_at: at,
             updated_at: at,
         };
@@ -222,6 +223,7 @@ impl AccountCore {
                 }
                 BookEvent::LevelChanged { .. } => {}
                 BookEvent::Accepted { id, .. }
+                | BookEvent::Rested { id, .. }
                 | BookEvent::Rejected { id, .. }
                 | BookEvent::Cancelled { id, .. }
                 | BookEvent::Reduced { id, .. }

@@ -74,6 +74,9 @@ pub struct OrderRecord {
     pub end_reason: Option<EndReason>,
     pub fills: Vec<FillRecord>,
     pub client_order_id: Option<String>,
+    /// Its time priority in the book while it rests (the `Rested` event's
+    /// sequence number): what recovery puts it back by.
+    pub priority_seq: Option<u64>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -97,6 +100,7 @@ impl OrderRecord {
                 };
             }
             BookEvent::Triggered { .. } => self.status = OrderStatus::Open,
+            BookEvent::Rested { seq, .. } => self.priority_seq = Some(seq),
             BookEvent::Rejected { reason, .. } => {
                 self.status = OrderStatus::Rejected;
                 self.end_reason = Some(EndReason::Rejected(reason));

@@ -123,6 +123,7 @@ fn involved(event: &BookEvent) -> [Option<AccountId>; 2] {
     match *event {
         BookEvent::Trade(t) => [Some(t.taker_account), Some(t.maker_account)],
         BookEvent::Accepted { account, .. }
+        | BookEvent::Rested { account, .. }
         | BookEvent::Rejected { account, .. }
         | BookEvent::Cancelled { account, .. }
         | BookEvent::Reduced { account, .. }

@@ -263,8 +263,16 @@ impl OrderBook {
                     priority_seq,
                 });
                 self.index.insert(order.id, Location::Resting(slot));
+                out.push(BookEvent::Rested {
+                    seq: priority_seq,
+                    id: order.id,
+                    account: order.account,
+                    side: order.side,
+                    price,
+                    quantity: remaining,
+                });
                 let level = self.ladder.slot(slot).level;
-                self.emit_level_with_seq(priority_seq, order.side, level, out);
+                self.emit_level(order.side, level, out);
             }
             (None, None) => unreachable!("a market order never rests"),
         }
@@ -429,10 +437,6 @@ impl OrderBook {
     /// slot keeps the price and reads zero until a later insert reuses it.
     fn emit_level(&mut self, side: Side, level: u32, out: &mut Vec<BookEvent>) {
         let seq = self.next_seq();
-        self.emit_level_with_seq(seq, side, level, out);
-    }
-
-    fn emit_level_with_seq(&self, seq: u64, side: Side, level: u32, out: &mut Vec<BookEvent>) {
         let level = self.ladder.level(level);
         out.push(BookEvent::LevelChanged {
             seq,

@@ -28,6 +28,16 @@ pub enum BookEvent {
         remaining: Quantity,
         reason: CancelReason,
     },
+    /// What was left of the order after matching now rests on the book, at
+    /// the back of its price level: `seq` is its time priority.
+    Rested {
+        seq: u64,
+        id: OrderId,
+        account: AccountId,
+        side: Side,
+        price: Price,
+        quantity: Quantity,
+    },
     /// The order's quantity went down by `by`; it keeps its queue position.
     Reduced {
         seq: u64,
@@ -85,6 +95,7 @@ impl BookEvent {
             BookEvent::Rejected { .. } => None,
             BookEvent::Trade(Trade { seq, .. })
             | BookEvent::Accepted { seq, .. }
+            | BookEvent::Rested { seq, .. }
             | BookEvent::Cancelled { seq, .. }
             | BookEvent::Reduced { seq, .. }
             | BookEvent::Expired { seq, .. }

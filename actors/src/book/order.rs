@@ -62,9 +62,7 @@ pub struct RestingOrder {
     pub price: Price,
     pub remaining: Quantity,
     pub tif: TimeInForce,
-    /// Its time priority: the sequence number of the change that put it on
-    /// the book (the `LevelChanged` that followed its acceptance or trigger
-    /// and any immediate fills).
+    /// Its time priority: the sequence number of its `Rested` event.
     pub priority_seq: u64,
 }
 

@@ -132,8 +132,23 @@ fn limit_order_rests_on_an_empty_book() {
     assert!(matches!(events[0], BookEvent::Accepted { seq: 1, .. }));
     assert_eq!(
         events[1],
-        BookEvent::LevelChanged {
+        BookEvent::Rested {
             seq: 2,
+            id: OrderId(1),
+            account: AccountId(1),
+            side: Side::Buy,
+            price: Price(100),
+            quantity: Quantity(10)
+        }
+    );
+    assert_eq!(
+        f.book.resting_order(OrderId(1)).map(|o| o.priority_seq),
+        Some(2)
+    );
+    assert_eq!(
+        events[2],
+        BookEvent::LevelChanged {
+            seq: 3,
             side: Side::Buy,
             price: Price(100),
             quantity: Quantity(10),
@@ -142,7 +157,7 @@ fn limit_order_rests_on_an_empty_book() {
     );
     assert_eq!(f.book.best_bid(), Some(Price(100)));
     assert_eq!(f.book.best_ask(), None);
-    assert_eq!(f.book.sequence(), 2);
+    assert_eq!(f.book.sequence(), 3);
 }
 
 #[test]

@@ -396,6 +396,14 @@ impl ReferenceBook {
                     .position(|o| better(&resting, o))
                     .unwrap_or(book.len());
                 book.insert(at, resting);
+                out.push(BookEvent::Rested {
+                    seq: 0,
+                    id: order.id,
+                    account: order.account,
+                    side: order.side,
+                    price,
+                    quantity: remaining,
+                });
             }
             (None, None) => unreachable!("a market order always has a cancel reason"),
         }
