@@ -445,11 +445,8 @@ async fn concurrent_trading_ends_where_a_sequential_replay_does() {
     let mut replay: HashMap<AccountId, AccountCore> = (1..=TRADERS)
         .map(|n| {
             let mut core = fresh_core(n);
-            core.ledger_mut()
-                .deposit(Money::from_major(CASH), None, at)
-                .unwrap();
-            core.ledger_mut()
-                .allot(acme(), Quantity(SHARES), Money::from_major(100), at)
+            core.deposit(Money::from_major(CASH), None, at).unwrap();
+            core.allot(acme(), Quantity(SHARES), Money::from_major(100), at)
                 .unwrap();
             (AccountId(n), core)
         })

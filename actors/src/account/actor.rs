@@ -111,7 +111,7 @@ impl Handler<Deposit> for AccountActor {
     type Result = Result<LedgerEntry, LedgerError>;
     fn handle(&mut self, msg: Deposit, _: &mut Context<Self>) -> Self::Result {
         let now = self.market.clock().now();
-        self.core.ledger_mut().deposit(msg.amount, msg.key, now)
+        self.core.deposit(msg.amount, msg.key, now)
     }
 }
 
@@ -119,7 +119,7 @@ impl Handler<Withdraw> for AccountActor {
     type Result = Result<LedgerEntry, LedgerError>;
     fn handle(&mut self, msg: Withdraw, _: &mut Context<Self>) -> Self::Result {
         let now = self.market.clock().now();
-        self.core.ledger_mut().withdraw(msg.amount, msg.key, now)
+        self.core.withdraw(msg.amount, msg.key, now)
     }
 }
 
@@ -127,9 +127,7 @@ impl Handler<Allot> for AccountActor {
     type Result = Result<Lot, LedgerError>;
     fn handle(&mut self, msg: Allot, _: &mut Context<Self>) -> Self::Result {
         let now = self.market.clock().now();
-        self.core
-            .ledger_mut()
-            .allot(msg.symbol, msg.quantity, msg.price, now)
+        self.core.allot(msg.symbol, msg.quantity, msg.price, now)
     }
 }
 

@@ -5,9 +5,10 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use super::changes::{AccountChanges, OrderChange, PositionChange};
 use super::order::{FillRecord, OrderRecord, OrderStatus};
 use crate::book::{BookEvent, NewOrder, OrderKind, RejectReason, TimeInForce, Trade};
-use crate::ledger::{self, FeeSchedule, LedgerError};
+use crate::ledger::{self, FeeSchedule, LedgerEntry, LedgerError, Lot};
 use crate::market::Listing;
 use crate::types::{AccountId, Money, OrderId, Price, Quantity, Side, Symbol, Timestamp, TradeId};
 
@@ -64,6 +65,32 @@ pub struct AccountCore {
     open: HashMap<OrderId, OpenOrder>,
     finished: VecDeque<OrderRecord>,
     client_ids: HashMap<String, OrderId>,
+    /// What changed since [`AccountCore::take_changes`] was last called.
+    dirty: Dirty,
+}
+
+#[derive(Debug, Default)]
+struct Dirty {
+    any: bool,
+    orders: Vec<OrderId>,
+    symbols: Vec<Symbol>,
+}
+
+impl Dirty {
+    fn order(&mut self, id: OrderId, symbol: Symbol) {
+        self.any = true;
+        if !self.orders.contains(&id) {
+            self.orders.push(id);
+        }
+        self.symbol(symbol);
+    }
+
+    fn symbol(&mut self, symbol: Symbol) {
+        self.any = true;
+        if !self.symbols.contains(&symbol) {
+            self.symbols.push(symbol);
+        }
+    }
 }
 
 /// An order still live in the book, with what it needs to settle its fills.
@@ -83,6 +110,7 @@ impl AccountCore {
             open: HashMap::new(),
             finished: VecDeque::new(),
             client_ids: HashMap::new(),
+            dirty: Dirty::default(),
         }
     }
 
@@ -94,8 +122,76 @@ impl AccountCore {
         &self.ledger
     }
 
-    pub fn ledger_mut(&mut self) -> &mut ledger::Account {
-        &mut self.ledger
+    pub fn deposit(
+        &mut self,
+        amount: Money,
+        key: Option<String>,
+        at: Timestamp,
+    ) -> Result<LedgerEntry, LedgerError> {
+        let entry = self.ledger.deposit(amount, key, at)?;
+        self.dirty.any = true;
+        Ok(entry)
+    }
+
+    pub fn withdraw(
+        &mut self,
+        amount: Money,
+        key: Option<String>,
+        at: Timestamp,
+    ) -> Result<LedgerEntry, LedgerError> {
+        let entry = self.ledger.withdraw(amount, key, at)?;
+        self.dirty.any = true;
+        Ok(entry)
+    }
+
+    /// The issuer's shares at listing, as one lot at the IPO price.
+    pub fn allot(
+        &mut self,
+        symbol: Symbol,
+        quantity: Quantity,
+        price: Money,
+        at: Timestamp,
+    ) -> Result<Lot, LedgerError> {
+        let lot = self.ledger.allot(symbol, quantity, price, at)?;
+        self.dirty.symbol(symbol);
+        Ok(lot)
+    }
+
+    /// Everything that changed since the last call, or `None` if nothing did.
+    /// The ledger's history is handed over with it and leaves memory.
+    pub fn take_changes(&mut self) -> Option<AccountChanges> {
+        if !self.dirty.any {
+            return None;
+        }
+        let dirty = std::mem::take(&mut self.dirty);
+        let positions = dirty
+            .symbols
+            .iter()
+            .map(|&symbol| PositionChange {
+                symbol,
+                holding: self.ledger.holding(symbol),
+                lots: self.ledger.lots(symbol).copied().collect(),
+            })
+            .collect();
+        let orders = dirty
+            .orders
+            .iter()
+            .filter_map(|&id| {
+                self.order(id).map(|record| OrderChange {
+                    record,
+                    reservation: self.ledger.reservation(id).copied(),
+                })
+            })
+            .collect();
+        Some(AccountChanges {
+            account: self.id(),
+            cash: self.ledger.cash(),
+            reserved_cash: self.ledger.reserved_cash(),
+            realized_total: self.ledger.realized_total(),
+            history: self.ledger.drain_history(),
+            positions,
+            orders,
+        })
     }
 
     /// Validate and reserve. Nothing changes unless this returns `New`.
@@ -155,6 +251,7 @@ impl AccountCore {
             created_at: at,
             updated_at: at,
         };
+        self.dirty.order(id, record.symbol);
         self.open.insert(
             id,
             OpenOrder {
@@ -171,6 +268,8 @@ impl AccountCore {
         if let Some(open) = self.open.remove(&id) {
             // The reservation was made by `place`, so releasing it succeeds.
             let _ = self.ledger.release(id);
+            self.dirty.symbol(open.record.symbol);
+            self.dirty.orders.retain(|o| *o != id);
             if let Some(key) = &open.record.client_order_id {
                 self.client_ids.remove(key);
             }
@@ -240,6 +339,11 @@ impl AccountCore {
             }
         }
         changed.dedup();
+        for id in &changed {
+            if let Some(record) = self.order(*id) {
+                self.dirty.order(*id, record.symbol);
+            }
+        }
         Ok(changed)
     }
 

@@ -2,8 +2,13 @@
 //! and the actor that serves it ([`actor::AccountActor`]).
 
 pub mod actor;
+mod changes;
 mod core;
 mod order;
 
+pub use changes::{AccountChanges, OrderChange, PositionChange};
 pub use core::{AccountCore, OrderError, OrderRequest, Placement};
 pub use order::{EndReason, FillRecord, OrderRecord, OrderStatus};
+
+#[cfg(test)]
+mod tests;

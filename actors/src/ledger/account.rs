@@ -133,6 +133,7 @@ impl Account {
             return Err(LedgerError::InvalidPrice(price));
         }
         let lot = Lot {
+            bought: quantity,
             quantity,
             price,
             acquired_at: at,

@@ -122,6 +122,7 @@ mod tests {
     #[test]
     fn a_lot_is_checked_to_fit_before_it_is_opened() {
         let lot = Lot {
+            bought: Quantity(2),
             quantity: Quantity(2),
             price: Money(150),
             acquired_at: Timestamp(0),

@@ -97,7 +97,11 @@ fn check_holding(symbol: Symbol, holding: &Holding) -> Result<(), String> {
     let mut quantity = Some(0u64);
     let mut cost = Some(Money::ZERO);
     for lot in &holding.lots {
-        if lot.quantity.is_zero() || lot.price <= Money::ZERO || lot.fee.is_negative() {
+        if lot.quantity.is_zero()
+            || lot.quantity > lot.bought
+            || lot.price <= Money::ZERO
+            || lot.fee.is_negative()
+        {
             return Err(format!("{symbol}: lot is inconsistent: {lot:?}"));
         }
         quantity = quantity.and_then(|sum| sum.checked_add(lot.quantity.0));

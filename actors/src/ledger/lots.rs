@@ -16,6 +16,8 @@ use crate::types::{Money, OrderId, Quantity, Symbol, Timestamp, TradeId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Lot {
+    /// Shares the buy (or allotment) brought in.
+    pub bought: Quantity,
     /// Shares still held from this lot.
     pub quantity: Quantity,
     pub price: Money,
@@ -143,6 +145,7 @@ mod tests {
 
     fn lot(quantity: u64, price: i64, fee: i64) -> Lot {
         Lot {
+            bought: Quantity(quantity),
             quantity: Quantity(quantity),
             price: Money(price),
             acquired_at: Timestamp(0),

@@ -72,6 +72,7 @@ impl Account {
     ) -> Result<Part, LedgerError> {
         let (charged, charges) = order.charged.after_buy(&order.fees, notional)?;
         let lot = Lot {
+            bought: fill.quantity,
             quantity: fill.quantity,
             price: fill.price,
             acquired_at: fill.at,

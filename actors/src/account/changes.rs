@@ -1,0 +1,37 @@
+//! What changed in an account since it was last asked: the persister writes
+//! exactly this, so the database follows the account without deciding
+//! anything.
+
+use crate::ledger::{History, HoldingView, Lot, Reservation};
+use crate::types::{AccountId, Money, Symbol};
+
+use super::order::OrderRecord;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountChanges {
+    pub account: AccountId,
+    pub cash: Money,
+    pub reserved_cash: Money,
+    pub realized_total: Money,
+    /// Journal entries and realized gains since the last call, oldest first.
+    pub history: History,
+    pub positions: Vec<PositionChange>,
+    pub orders: Vec<OrderChange>,
+}
+
+/// A position as it now is: `holding` is `None` once it is sold out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PositionChange {
+    pub symbol: Symbol,
+    pub holding: Option<HoldingView>,
+    /// Oldest first.
+    pub lots: Vec<Lot>,
+}
+
+/// An order as it now is, with what it still has reserved (`None` once it
+/// has ended).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderChange {
+    pub record: OrderRecord,
+    pub reservation: Option<Reservation>,
+}
