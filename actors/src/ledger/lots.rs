@@ -183,7 +183,11 @@ mod tests {
 
         let cost = consume(&mut lots, &rows);
         assert_eq!(cost, Money(100_000 + 15 + 55_000 + 8));
-        assert_eq!(lots, VecDeque::from([lot(5, 11_000, 8)]));
+        let rest = Lot {
+            quantity: Quantity(5),
+            ..lot(10, 11_000, 8)
+        };
+        assert_eq!(lots, VecDeque::from([rest]), "5 left of the 10 bought");
     }
 
     #[test]
