@@ -6,6 +6,7 @@
 pub mod account;
 pub mod book;
 pub mod clock;
+pub mod journal;
 pub mod ledger;
 pub mod market;
 pub mod types;

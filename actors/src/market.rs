@@ -14,6 +14,7 @@ use crate::account::{AccountCore, OrderRecord};
 use crate::book::actor::{AccountEvents, BookActor, BookOutlets, BookUpdate};
 use crate::book::{BookConfig, OrderBook, PriceBand};
 use crate::clock::Clock;
+use crate::journal::Journal;
 use crate::ledger::LedgerError;
 use crate::types::{AccountId, BookId, Money, OrderId, Quantity, Symbol, TickSize};
 
@@ -142,6 +143,7 @@ struct Inner {
     next_order_id: AtomicU64,
     books: RwLock<HashMap<Symbol, BookHandle>>,
     accounts: Arc<AccountDirectory>,
+    journal: Option<Journal>,
     order_updates: broadcast::Sender<Arc<OrderRecord>>,
     /// Listings run one at a time, so two cannot both allot for one symbol.
     listing: tokio::sync::Mutex<()>,
@@ -150,6 +152,15 @@ struct Inner {
 impl Market {
     /// Must be called inside an actix `System`.
     pub fn new(config: MarketConfig, clock: Arc<dyn Clock>) -> Market {
+        Market::with_journal(config, clock, None)
+    }
+
+    /// A market whose books and accounts hand every change to `journal`.
+    pub fn with_journal(
+        config: MarketConfig,
+        clock: Arc<dyn Clock>,
+        journal: Option<Journal>,
+    ) -> Market {
         let arbiters = (0..config.arbiters.max(1))
             .map(|_| Arbiter::new())
             .collect();
@@ -162,6 +173,7 @@ impl Market {
                 next_order_id: AtomicU64::new(1),
                 books: RwLock::new(HashMap::new()),
                 accounts: Arc::new(AccountDirectory::default()),
+                journal,
                 order_updates: broadcast::channel(config.broadcast_capacity).0,
                 listing: tokio::sync::Mutex::new(()),
             }),
@@ -177,9 +189,18 @@ impl Market {
         &self.inner.accounts
     }
 
+    pub fn journal(&self) -> Option<&Journal> {
+        self.inner.journal.as_ref()
+    }
+
     /// Start the actor of an account (on the next arbiter in turn) and make
-    /// it reachable for the books.
-    pub fn open_account(&self, core: AccountCore) -> Result<Addr<AccountActor>, MarketError> {
+    /// it reachable for the books. A `durable` account (a person's) is
+    /// answered only once its changes are written down; a bot's is not.
+    pub fn open_account(
+        &self,
+        core: AccountCore,
+        durable: bool,
+    ) -> Result<Addr<AccountActor>, MarketError> {
         let id = core.id();
         let mut accounts = self
             .inner
@@ -193,7 +214,7 @@ impl Market {
         let market = self.clone();
         let updates = self.inner.order_updates.clone();
         let addr = AccountActor::start_in_arbiter(&self.next_arbiter(), move |_| {
-            AccountActor::new(core, market, updates)
+            AccountActor::new(core, market, updates, durable)
         });
         accounts.insert(id, addr.clone());
         Ok(addr)
@@ -274,6 +295,7 @@ impl Market {
         let (updates, _) = broadcast::channel(self.inner.config.broadcast_capacity);
         let clock = Arc::clone(&self.inner.clock);
         let outlets = BookOutlets {
+            journal: self.inner.journal.clone(),
             accounts: Arc::clone(&self.inner.accounts),
             updates: updates.clone(),
         };

@@ -56,7 +56,7 @@ fn market() -> (Market, Listing) {
 }
 
 async fn open(market: &Market, id: u64, cash: i64, shares: u64) -> Addr<AccountActor> {
-    let account = market.open_account(fresh_core(id)).unwrap();
+    let account = market.open_account(fresh_core(id), true).unwrap();
     if cash > 0 {
         account
             .send(Deposit {

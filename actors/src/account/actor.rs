@@ -1,17 +1,22 @@
 //! The actor around one account's [`AccountCore`]. Requests (deposit, place,
 //! cancel) are answered from the core; a placed or cancelled order is
 //! answered once the book's answer has been applied here, so the reply shows
-//! the order as the book left it (fills included).
+//! the order as the book left it (fills included). After every change the
+//! actor hands what changed to the journal; a durable account (a person's)
+//! is answered only once that is written down.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix::prelude::*;
+use futures_util::FutureExt;
+use futures_util::future::Shared;
 use tokio::sync::{broadcast, oneshot};
 
 use super::core::{AccountCore, OrderError, OrderRequest, Placement};
 use super::order::OrderRecord;
 use crate::book::actor::{AccountEvents, Cancel, Submit};
+use crate::journal::{Change, Record};
 use crate::ledger::{LedgerEntry, LedgerError, Lot};
 use crate::market::Market;
 use crate::types::{Money, OrderId, Quantity, Symbol};
@@ -25,11 +30,19 @@ enum Awaiting {
     End,
 }
 
+/// Hears once a change is written down (`None`: nothing to wait for);
+/// every request answered by the same change waits on a clone.
+type Committed = Option<Shared<oneshot::Receiver<()>>>;
+
+/// A request waiting for its order's answer, and then for it to be durable.
+type Waiter = oneshot::Sender<(OrderRecord, Committed)>;
+
 pub struct AccountActor {
     core: AccountCore,
     market: Market,
-    waiters: HashMap<OrderId, (Awaiting, oneshot::Sender<OrderRecord>)>,
+    waiters: HashMap<OrderId, (Awaiting, Waiter)>,
     order_updates: broadcast::Sender<Arc<OrderRecord>>,
+    durable: bool,
 }
 
 impl AccountActor {
@@ -37,16 +50,36 @@ impl AccountActor {
         core: AccountCore,
         market: Market,
         order_updates: broadcast::Sender<Arc<OrderRecord>>,
+        durable: bool,
     ) -> AccountActor {
         AccountActor {
             core,
             market,
             waiters: HashMap::new(),
             order_updates,
+            durable,
         }
     }
 
-    fn wake_waiter(&mut self, id: OrderId) {
+    /// Hand what changed to the journal; for a durable account, the returned
+    /// receiver hears when it is written down.
+    fn record(&mut self) -> Committed {
+        let journal = self.market.journal()?;
+        let changes = self.core.take_changes()?;
+        let (committed, written) = if self.durable {
+            let (tx, rx) = oneshot::channel();
+            (Some(tx), Some(rx.shared()))
+        } else {
+            (None, None)
+        };
+        journal.do_send(Record {
+            change: Change::Account(Box::new(changes)),
+            committed,
+        });
+        written
+    }
+
+    fn wake_waiter(&mut self, id: OrderId, committed: &Committed) {
         let Some((awaiting, _)) = self.waiters.get(&id) else {
             return;
         };
@@ -59,7 +92,7 @@ impl AccountActor {
         };
         if ready && let Some((_, reply)) = self.waiters.remove(&id) {
             // The requester may have gone away; the order stands regardless.
-            let _ = reply.send(record);
+            let _ = reply.send((record, committed.clone()));
         }
     }
 }
@@ -107,27 +140,42 @@ impl<R: 'static> Message for Inspect<R> {
     type Result = R;
 }
 
+/// Answer with `result` once what it changed is written down.
+fn when_written<T: Send + 'static>(result: T, committed: Committed) -> ResponseFuture<T> {
+    Box::pin(async move {
+        if let Some(written) = committed {
+            // The persister never drops a change; a closed channel means the
+            // server is shutting down, and the answer is all there is left.
+            let _ = written.await;
+        }
+        result
+    })
+}
+
 impl Handler<Deposit> for AccountActor {
-    type Result = Result<LedgerEntry, LedgerError>;
+    type Result = ResponseFuture<Result<LedgerEntry, LedgerError>>;
     fn handle(&mut self, msg: Deposit, _: &mut Context<Self>) -> Self::Result {
         let now = self.market.clock().now();
-        self.core.deposit(msg.amount, msg.key, now)
+        let result = self.core.deposit(msg.amount, msg.key, now);
+        when_written(result, self.record())
     }
 }
 
 impl Handler<Withdraw> for AccountActor {
-    type Result = Result<LedgerEntry, LedgerError>;
+    type Result = ResponseFuture<Result<LedgerEntry, LedgerError>>;
     fn handle(&mut self, msg: Withdraw, _: &mut Context<Self>) -> Self::Result {
         let now = self.market.clock().now();
-        self.core.withdraw(msg.amount, msg.key, now)
+        let result = self.core.withdraw(msg.amount, msg.key, now);
+        when_written(result, self.record())
     }
 }
 
 impl Handler<Allot> for AccountActor {
-    type Result = Result<Lot, LedgerError>;
+    type Result = ResponseFuture<Result<Lot, LedgerError>>;
     fn handle(&mut self, msg: Allot, _: &mut Context<Self>) -> Self::Result {
         let now = self.market.clock().now();
-        self.core.allot(msg.symbol, msg.quantity, msg.price, now)
+        let result = self.core.allot(msg.symbol, msg.quantity, msg.price, now);
+        when_written(result, self.record())
     }
 }
 
@@ -153,6 +201,8 @@ impl Handler<PlaceOrder> for AccountActor {
             Ok(Placement::Existing(record)) => return Box::pin(fut::ready(Ok(*record))),
             Ok(Placement::New(order)) => order,
         };
+        // The reservation is written down with the order's first answer.
+        self.record();
         // Registered before the book can answer: the answer is applied by
         // this actor, after this handler returns.
         let (reply, answer) = oneshot::channel();
@@ -161,7 +211,7 @@ impl Handler<PlaceOrder> for AccountActor {
         Box::pin(
             async move {
                 match sent.await {
-                    Ok(_) => answer.await.map_err(|_| OrderError::BookUnavailable),
+                    Ok(_) => answered(answer).await,
                     Err(_) => Err(OrderError::BookUnavailable),
                 }
             }
@@ -195,7 +245,7 @@ impl Handler<CancelOrder> for AccountActor {
         Box::pin(
             async move {
                 match sent.await {
-                    Ok(Ok(_)) => ended.await.map_err(|_| OrderError::BookUnavailable),
+                    Ok(Ok(_)) => answered(ended).await,
                     // It filled or ended before the cancel reached the book.
                     Ok(Err(_)) => Err(OrderError::NotOpen(id)),
                     Err(_) => Err(OrderError::BookUnavailable),
@@ -212,18 +262,30 @@ impl Handler<CancelOrder> for AccountActor {
     }
 }
 
+/// The order once the book answered, and once that answer is written down.
+async fn answered(
+    answer: oneshot::Receiver<(OrderRecord, Committed)>,
+) -> Result<OrderRecord, OrderError> {
+    let (record, committed) = answer.await.map_err(|_| OrderError::BookUnavailable)?;
+    if let Some(written) = committed {
+        let _ = written.await;
+    }
+    Ok(record)
+}
+
 impl Handler<AccountEvents> for AccountActor {
     type Result = ();
 
     fn handle(&mut self, msg: AccountEvents, _: &mut Context<Self>) {
         match self.core.apply(msg.at, &msg.events) {
             Ok(changed) => {
+                let committed = self.record();
                 for id in changed {
                     if let Some(record) = self.core.order(id) {
                         // Nobody listening is fine.
                         let _ = self.order_updates.send(Arc::new(record));
                     }
-                    self.wake_waiter(id);
+                    self.wake_waiter(id, &committed);
                 }
             }
             // Settlement failing means the ledger and the book disagree:

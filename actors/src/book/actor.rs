@@ -12,6 +12,7 @@ use tokio::sync::broadcast;
 
 use super::{BookError, BookEvent, CancelReason, L1, L2, NewOrder, OrderBook, RestingOrder};
 use crate::clock::Clock;
+use crate::journal::{Change, Journal, Record};
 use crate::market::AccountDirectory;
 use crate::types::{AccountId, BookId, OrderId, Quantity, Side, Symbol, Timestamp};
 
@@ -36,6 +37,7 @@ pub struct AccountEvents {
 
 /// Where a book actor sends what it did.
 pub struct BookOutlets {
+    pub journal: Option<Journal>,
     pub accounts: Arc<AccountDirectory>,
     pub updates: broadcast::Sender<Arc<BookUpdate>>,
 }
@@ -81,6 +83,12 @@ impl BookActor {
             events,
         });
         if !update.events.is_empty() {
+            if let Some(journal) = &self.outlets.journal {
+                journal.do_send(Record {
+                    change: Change::Book(Arc::clone(&update)),
+                    committed: None,
+                });
+            }
             self.route_to_accounts(&update);
             // No observer is not an error: the caller has the events anyway.
             let _ = self.outlets.updates.send(Arc::clone(&update));

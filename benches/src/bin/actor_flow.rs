@@ -128,7 +128,7 @@ async fn open_accounts(market: &Market, symbol: Symbol) -> anyhow::Result<Vec<Ad
             ledger::Account::new(AccountId(n), LedgerLimits::default()),
             FeeSchedule::default(),
         );
-        let account = market.open_account(core)?;
+        let account = market.open_account(core, true)?;
         account
             .send(Deposit {
                 amount: Money::from_major(100_000_000),
