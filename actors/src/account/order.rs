@@ -74,8 +74,9 @@ pub struct OrderRecord {
     pub end_reason: Option<EndReason>,
     pub fills: Vec<FillRecord>,
     pub client_order_id: Option<String>,
-    /// Its time priority in the book while it rests (the `Rested` event's
-    /// sequence number): what recovery puts it back by.
+    /// Its place in the book, what recovery puts it back by: while it rests,
+    /// its time priority (the `Rested` event's sequence number); while it
+    /// waits as a stop, the sequence number of its acceptance.
     pub priority_seq: Option<u64>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -91,9 +92,10 @@ impl OrderRecord {
     pub fn apply(&mut self, event: &BookEvent, at: Timestamp) {
         self.updated_at = at;
         match *event {
-            BookEvent::Accepted { .. } => {
+            BookEvent::Accepted { seq, .. } => {
                 self.status = match self.kind {
                     OrderKind::Stop { .. } | OrderKind::StopLimit { .. } => {
+                        self.priority_seq = Some(seq);
                         OrderStatus::PendingTrigger
                     }
                     OrderKind::Market | OrderKind::Limit { .. } => OrderStatus::Open,

@@ -38,6 +38,8 @@ pub struct Account {
     pub(super) journal: Journal,
     /// Idempotency keys of deposits and withdrawals, to the entry each made.
     pub(super) keys: FxHashMap<String, LedgerEntry>,
+    /// Keys not yet handed over with the history.
+    pub(super) fresh_keys: Vec<(String, u64)>,
 }
 
 impl Account {
@@ -54,6 +56,7 @@ impl Account {
             realized_drained: Money::ZERO,
             journal: Journal::default(),
             keys: FxHashMap::default(),
+            fresh_keys: Vec::new(),
         }
     }
 

@@ -121,6 +121,7 @@ impl Account {
             .journal
             .post(&mut self.cash, kind, amount, Origin::transfer(at));
         if let Some(key) = key {
+            self.fresh_keys.push((key.clone(), entry.id));
             self.keys.insert(key, entry);
         }
         entry

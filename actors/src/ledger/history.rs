@@ -9,6 +9,8 @@ use super::{Account, LedgerEntry, RealizedGain};
 pub struct History {
     pub entries: Vec<LedgerEntry>,
     pub realized: Vec<RealizedGain>,
+    /// Idempotency keys used since, with the id of the entry each made.
+    pub keys: Vec<(String, u64)>,
 }
 
 impl History {
@@ -29,6 +31,7 @@ impl Account {
         History {
             entries: self.journal.drain(),
             realized,
+            keys: std::mem::take(&mut self.fresh_keys),
         }
     }
 }

@@ -85,6 +85,7 @@ impl Account {
             realized_drained: state.realized_total,
             journal: Journal::resume(state.cash, state.next_entry.max(1)),
             keys: state.keys.into_iter().collect(),
+            fresh_keys: Vec::new(),
         };
         account.check_invariants()?;
         Ok(account)
