@@ -3,5 +3,6 @@
 
 pub mod cli;
 pub mod demo;
+pub mod persistence;
 mod routes;
 pub mod startup;

@@ -1,0 +1,56 @@
+//! Named indexes. Every index has a name, so that a constraint violation
+//! says which rule it broke and a later migration can drop it by name.
+
+use sea_orm_migration::prelude::*;
+
+/// A plain index over `columns`, in order.
+pub(crate) async fn plain<T, C>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    columns: impl IntoIterator<Item = C>,
+) -> Result<(), DbErr>
+where
+    T: IntoIden,
+    C: IntoIden,
+{
+    let mut index = Index::create();
+    index.name(name).table(table);
+    for column in columns {
+        index.col(column);
+    }
+    manager.create_index(index).await
+}
+
+/// A unique index over `columns`. Rows with a NULL in one of them never
+/// conflict, on both backends.
+pub(crate) async fn unique<T, C>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    columns: impl IntoIterator<Item = C>,
+) -> Result<(), DbErr>
+where
+    T: IntoIden,
+    C: IntoIden,
+{
+    let mut index = Index::create();
+    index.name(name).table(table).unique();
+    for column in columns {
+        index.col(column);
+    }
+    manager.create_index(index).await
+}
+
+/// Drops `tables` in the order given (children before parents).
+pub(crate) async fn drop_tables(
+    manager: &SchemaManager<'_>,
+    tables: impl IntoIterator<Item = DynIden>,
+) -> Result<(), DbErr> {
+    for table in tables {
+        manager
+            .drop_table(Table::drop().table(table).to_owned())
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! The MarketLab database schema: one migration set for Postgres and SQLite.
+//!
+//! Money and prices are BIGINT cents, quantities BIGINT shares, times BIGINT
+//! nanoseconds since the Unix epoch (UTC), enums short TEXT: SQLite would
+//! keep decimals as floating point, and integers compare and sum exactly on
+//! both backends. Foreign keys are declared inside `create_table` only,
+//! because SQLite cannot add them to an existing table.
+
+pub use sea_orm_migration::prelude::*;
+
+mod indexes;
+mod m20261121_000001_accounts;
+mod m20261121_000002_market;
+mod m20261121_000003_trading;
+mod m20261121_000004_positions;
+mod m20261121_000005_bots;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_accounts::Migration),
+            Box::new(m20261121_000002_market::Migration),
+            Box::new(m20261121_000003_trading::Migration),
+            Box::new(m20261121_000004_positions::Migration),
+            Box::new(m20261121_000005_bots::Migration),
+        ]
+    }
+}

@@ -1,0 +1,21 @@
+//! One SeaORM entity per table. Times are nanoseconds since the Unix epoch
+//! (UTC); money and prices are cents; quantities are shares.
+
+pub mod account;
+pub mod audit_entry;
+pub mod bot;
+pub mod bot_script;
+pub mod company;
+pub mod enums;
+pub mod fill;
+pub mod financial_report;
+pub mod holding;
+pub mod ledger_entry;
+pub mod lot;
+pub mod news;
+pub mod order;
+pub mod realized_gain;
+pub mod refresh_token;
+pub mod scenario_run;
+pub mod sector;
+pub mod trade;

@@ -1,0 +1,69 @@
+//! The cash journal: every movement of each account's cash.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::persistence::batch;
+use crate::persistence::entities::ledger_entry::{Column, Entity, Model};
+
+/// Appends the entries, in as few statements as fit. An entry number
+/// already used in its account, or an idempotency key already used by it,
+/// is a unique-constraint violation.
+pub async fn insert_many(db: &impl ConnectionTrait, entries: &[Model]) -> Result<(), DbErr> {
+    batch::insert_all(
+        db,
+        entries
+            .iter()
+            .cloned()
+            .map(IntoActiveModel::into_active_model),
+        None,
+    )
+    .await
+}
+
+/// An account's latest `limit` entries, newest first.
+pub async fn recent(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::AccountId.eq(account_id))
+        .order_by_desc(Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// An account's whole journal, oldest first.
+pub async fn for_account(db: &impl ConnectionTrait, account_id: i64) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::AccountId.eq(account_id))
+        .order_by_asc(Column::Seq)
+        .all(db)
+        .await
+}
+
+/// Every account's journal, by account then entry number.
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .order_by_asc(Column::AccountId)
+        .order_by_asc(Column::Seq)
+        .all(db)
+        .await
+}
+
+/// The deposit or withdrawal an account made under an idempotency key.
+pub async fn find_by_idempotency_key(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    key: &str,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await
+}

@@ -1,0 +1,23 @@
+//! Repositories: plain async functions, one module per concern, each taking
+//! any connection or transaction. Batch writes split themselves into as many
+//! statements as the backend's parameter limit needs; upserts keep the last
+//! row given for a key.
+
+pub mod accounts;
+pub mod audit;
+pub mod bot_scripts;
+pub mod bots;
+pub mod companies;
+pub mod fills;
+pub mod financials;
+pub mod holdings;
+pub mod ids;
+pub mod ledger;
+pub mod lots;
+pub mod news;
+pub mod orders;
+pub mod realized;
+pub mod refresh_tokens;
+pub mod scenario_runs;
+pub mod sectors;
+pub mod trades;
