@@ -10,9 +10,12 @@ use tokio::sync::oneshot;
 
 use crate::account::AccountChanges;
 use crate::book::actor::BookUpdate;
+use crate::market::Listing;
 
 #[derive(Debug, Clone)]
 pub enum Change {
+    /// A book opened; what its prices mean in money.
+    Listed(Listing),
     Book(Arc<BookUpdate>),
     Account(Box<AccountChanges>),
 }

@@ -14,7 +14,7 @@ use crate::account::{AccountCore, OrderRecord};
 use crate::book::actor::{AccountEvents, BookActor, BookOutlets, BookUpdate};
 use crate::book::{BookConfig, OrderBook, PriceBand};
 use crate::clock::Clock;
-use crate::journal::Journal;
+use crate::journal::{Change, Journal, Record};
 use crate::ledger::LedgerError;
 use crate::types::{AccountId, BookId, Money, OrderId, Quantity, Symbol, TickSize};
 
@@ -309,6 +309,12 @@ impl Market {
                 capacity,
             )
         });
+        if let Some(journal) = &self.inner.journal {
+            journal.do_send(Record {
+                change: Change::Listed(listing),
+                committed: None,
+            });
+        }
         let handle = BookHandle {
             listing,
             addr,

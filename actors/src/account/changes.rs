@@ -3,9 +3,9 @@
 //! anything.
 
 use crate::ledger::{History, HoldingView, Lot, Reservation};
-use crate::types::{AccountId, Money, Symbol};
+use crate::types::{AccountId, Money, OrderId, Symbol};
 
-use super::order::OrderRecord;
+use super::order::{FillRecord, OrderRecord};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountChanges {
@@ -17,6 +17,8 @@ pub struct AccountChanges {
     pub history: History,
     pub positions: Vec<PositionChange>,
     pub orders: Vec<OrderChange>,
+    /// Fills settled since the last call, with their order.
+    pub fills: Vec<(OrderId, FillRecord)>,
 }
 
 /// A position as it now is: `holding` is `None` once it is sold out.

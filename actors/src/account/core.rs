@@ -74,6 +74,7 @@ struct Dirty {
     any: bool,
     orders: Vec<OrderId>,
     symbols: Vec<Symbol>,
+    fills: Vec<(OrderId, FillRecord)>,
 }
 
 impl Dirty {
@@ -191,6 +192,7 @@ impl AccountCore {
             history: self.ledger.drain_history(),
             positions,
             orders,
+            fills: dirty.fills,
         })
     }
 
@@ -385,17 +387,16 @@ impl AccountCore {
             .checked_mul_qty(trade.quantity)
             .ok_or(LedgerError::Overflow)?;
         open.acknowledged = true;
-        open.record.add_fill(
-            FillRecord {
-                trade: trade_id,
-                price: trade.price,
-                quantity: trade.quantity,
-                fee: settlement.charges.commission,
-                tax: settlement.charges.tax,
-                at,
-            },
-            value,
-        );
+        let fill = FillRecord {
+            trade: trade_id,
+            price: trade.price,
+            quantity: trade.quantity,
+            fee: settlement.charges.commission,
+            tax: settlement.charges.tax,
+            at,
+        };
+        self.dirty.fills.push((id, fill.clone()));
+        open.record.add_fill(fill, value);
         self.finish_if_final(id)
     }
 

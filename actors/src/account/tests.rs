@@ -135,6 +135,11 @@ fn changes_follow_a_deposit_an_order_and_its_fill() {
         filled.positions[0].holding.map(|h| h.quantity),
         Some(Quantity(4))
     );
+    assert_eq!(filled.fills.len(), 1);
+    assert_eq!(
+        (filled.fills[0].0, filled.fills[0].1.fee),
+        (OrderId(7), Money(6))
+    );
     account.ledger().check_invariants().unwrap();
 }
 
