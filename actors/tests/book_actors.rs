@@ -5,14 +5,16 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use actors::book::actor::{
+use futures_util::future::join_all;
+use marketlab_actors::book::actor::{
     BookUpdate, Cancel, CheckInvariants, RestingOrders, Submit, SubmitBatch,
 };
-use actors::book::{BookConfig, BookEvent, NewOrder, OrderKind, TimeInForce};
-use actors::clock::ManualClock;
-use actors::market::{Market, MarketConfig, MarketError};
-use actors::types::{AccountId, OrderId, Price, Quantity, Side, Symbol, TickSize, Timestamp};
-use futures_util::future::join_all;
+use marketlab_actors::book::{BookConfig, BookEvent, NewOrder, OrderKind, TimeInForce};
+use marketlab_actors::clock::ManualClock;
+use marketlab_actors::market::{Market, MarketConfig, MarketError};
+use marketlab_actors::types::{
+    AccountId, OrderId, Price, Quantity, Side, Symbol, TickSize, Timestamp,
+};
 
 const CLIENTS: u64 = 16;
 const COMMANDS_PER_CLIENT: u64 = 400;

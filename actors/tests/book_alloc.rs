@@ -11,8 +11,10 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use actors::book::{BookConfig, BookEvent, NewOrder, OrderBook, OrderKind, StpPolicy, TimeInForce};
-use actors::types::{AccountId, OrderId, Price, Quantity, Side};
+use marketlab_actors::book::{
+    BookConfig, BookEvent, NewOrder, OrderBook, OrderKind, StpPolicy, TimeInForce,
+};
+use marketlab_actors::types::{AccountId, OrderId, Price, Quantity, Side};
 
 struct Counting;
 

@@ -8,11 +8,11 @@ mod reference_book;
 
 use std::collections::{BTreeMap, HashMap};
 
-use actors::book::{
+use marketlab_actors::book::{
     BookConfig, BookError, BookEvent, CancelReason, L2, LevelView, NewOrder, OrderBook, OrderKind,
     PendingStop, PriceBand, RejectReason, RestingOrder, StpPolicy, TimeInForce, Trade,
 };
-use actors::types::{AccountId, OrderId, Price, Quantity, Side};
+use marketlab_actors::types::{AccountId, OrderId, Price, Quantity, Side};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use reference_book::ReferenceBook;

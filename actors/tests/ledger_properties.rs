@@ -6,10 +6,12 @@
 //! market-wide conservation laws and every account's invariants must hold,
 //! and a refused operation must have changed nothing.
 
-use actors::ledger::{
+use marketlab_actors::ledger::{
     Account, CapitalGainsReport, FeeSchedule, Fill, LedgerLimits, OrderTicket, TaxConfig,
 };
-use actors::types::{AccountId, Money, OrderId, Quantity, Rate, Side, Symbol, Timestamp, TradeId};
+use marketlab_actors::types::{
+    AccountId, Money, OrderId, Quantity, Rate, Side, Symbol, Timestamp, TradeId,
+};
 use proptest::prelude::*;
 
 const SYMBOLS: [&str; 3] = ["AAA", "BBB", "CCC"];

@@ -7,15 +7,21 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix::Addr;
-use actors::account::actor::{AccountActor, Allot, CancelOrder, Deposit, Inspect, PlaceOrder};
-use actors::account::{AccountCore, OrderError, OrderRecord, OrderRequest, OrderStatus};
-use actors::book::actor::BookUpdate;
-use actors::book::{BookConfig, BookEvent, OrderKind, PriceBand, RejectReason, TimeInForce};
-use actors::clock::ManualClock;
-use actors::ledger::{self, FeeSchedule, LedgerError, LedgerLimits};
-use actors::market::{Ipo, Listing, Market, MarketConfig, MarketError};
-use actors::types::{AccountId, Money, Price, Quantity, Side, Symbol, TickSize, Timestamp};
 use futures_util::future::join_all;
+use marketlab_actors::account::actor::{
+    AccountActor, Allot, CancelOrder, Deposit, Inspect, PlaceOrder,
+};
+use marketlab_actors::account::{AccountCore, OrderError, OrderRecord, OrderRequest, OrderStatus};
+use marketlab_actors::book::actor::BookUpdate;
+use marketlab_actors::book::{
+    BookConfig, BookEvent, OrderKind, PriceBand, RejectReason, TimeInForce,
+};
+use marketlab_actors::clock::ManualClock;
+use marketlab_actors::ledger::{self, FeeSchedule, LedgerError, LedgerLimits};
+use marketlab_actors::market::{Ipo, Listing, Market, MarketConfig, MarketError};
+use marketlab_actors::types::{
+    AccountId, Money, Price, Quantity, Side, Symbol, TickSize, Timestamp,
+};
 
 const START: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 

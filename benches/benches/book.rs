@@ -12,12 +12,12 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use actors::book::{BookConfig, BookEvent, OrderBook};
 use benches::streams::insert_only;
 use benches::streams::mixed::{MixedConfig, MixedStream};
 use benches::streams::sweep::Sweep;
 use benches::{Command, apply};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use marketlab_actors::book::{BookConfig, BookEvent, OrderBook};
 
 const SEED: u64 = 1;
 const INSERT_BATCH: usize = 100_000;

@@ -10,9 +10,11 @@
 
 use std::hint::black_box;
 
-use actors::ledger::{Account, FeeSchedule, Fill, LedgerLimits, OrderTicket};
-use actors::types::{AccountId, Money, OrderId, Quantity, Side, Symbol, Timestamp, TradeId};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use marketlab_actors::ledger::{Account, FeeSchedule, Fill, LedgerLimits, OrderTicket};
+use marketlab_actors::types::{
+    AccountId, Money, OrderId, Quantity, Side, Symbol, Timestamp, TradeId,
+};
 
 const FILLS: u64 = 10_000;
 const BUY: OrderId = OrderId(1);

@@ -1,8 +1,8 @@
 //! One call into the book, stored ahead of time so that generating the
 //! stream costs nothing while it is being measured.
 
-use actors::book::{BookError, BookEvent, NewOrder, OrderBook};
-use actors::types::{OrderId, Quantity};
+use marketlab_actors::book::{BookError, BookEvent, NewOrder, OrderBook};
+use marketlab_actors::types::{OrderId, Quantity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {

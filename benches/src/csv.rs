@@ -5,8 +5,8 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use actors::types::{Price, Quantity, Side};
 use anyhow::{Context, bail};
+use marketlab_actors::types::{Price, Quantity, Side};
 
 pub const HEADER: &str = "side,price,qty";
 

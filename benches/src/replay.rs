@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use actors::book::{BookConfig, BookEvent, NewOrder, OrderBook, OrderKind, TimeInForce};
-use actors::types::{AccountId, OrderId, Quantity, Side};
 use anyhow::bail;
+use marketlab_actors::book::{BookConfig, BookEvent, NewOrder, OrderBook, OrderKind, TimeInForce};
+use marketlab_actors::types::{AccountId, OrderId, Quantity, Side};
 
 use crate::csv::{CsvOrder, Row};
 

@@ -1,9 +1,9 @@
 //! `serve --demo`: a few companies in a few sectors, so a newcomer sees a
 //! market at once.
 
-use actors::book::{BookConfig, PriceBand};
-use actors::market::Market;
-use actors::types::{Money, Symbol, TickSize};
+use marketlab_actors::book::{BookConfig, PriceBand};
+use marketlab_actors::market::Market;
+use marketlab_actors::types::{Money, Symbol, TickSize};
 
 /// (symbol, IPO price in cents)
 const COMPANIES: [(&str, i64); 4] = [

@@ -4,5 +4,6 @@
 pub mod cli;
 pub mod demo;
 pub mod persistence;
+pub mod persister;
 mod routes;
 pub mod startup;

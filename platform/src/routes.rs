@@ -1,7 +1,7 @@
 //! Plain HTTP routes (the GraphQL API joins them in its own module).
 
 use actix_web::{HttpResponse, get, web};
-use actors::market::Market;
+use marketlab_actors::market::Market;
 use serde::Serialize;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

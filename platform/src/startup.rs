@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
-use actors::clock::WallClock;
-use actors::market::{Market, MarketConfig};
+use marketlab_actors::clock::WallClock;
+use marketlab_actors::market::{Market, MarketConfig};
 
 use crate::{demo, routes};
 

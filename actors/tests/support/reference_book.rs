@@ -1,5 +1,5 @@
 //! A deliberately naive order book with the semantics of
-//! `actors::book::OrderBook`, to test the fast one against. Every side is a
+//! `marketlab_actors::book::OrderBook`, to test the fast one against. Every side is a
 //! plain `Vec` kept in priority order, every lookup is a linear scan, and the
 //! rules are written out in the most direct way, so that a disagreement
 //! between the two books is far more likely to be a bug in the clever one.
@@ -11,11 +11,11 @@
 
 use std::collections::VecDeque;
 
-use actors::book::{
+use marketlab_actors::book::{
     BookError, BookEvent, CancelReason, LevelView, NewOrder, OrderKind, PendingStop, PriceBand,
     RejectReason, RestingOrder, StpPolicy, TimeInForce, Trade,
 };
-use actors::types::{AccountId, OrderId, Price, Quantity, Side};
+use marketlab_actors::types::{AccountId, OrderId, Price, Quantity, Side};
 
 /// A resting order. `time` only orders orders; it is not a sequence number.
 #[derive(Debug, Clone, Copy)]

@@ -17,19 +17,19 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix::Addr;
-use actors::account::actor::{AccountActor, Allot, Deposit, PlaceOrder};
-use actors::account::{AccountCore, OrderRequest};
-use actors::book::actor::{Submit, SubmitBatch};
-use actors::book::{BookConfig, NewOrder, OrderKind, PriceBand, TimeInForce};
-use actors::clock::WallClock;
-use actors::ledger::{self, FeeSchedule, LedgerLimits};
-use actors::market::{Market, MarketConfig};
-use actors::types::{AccountId, Money, OrderId, Price, Quantity, Side, Symbol, TickSize};
 use anyhow::{Context, bail};
 use benches::cli;
 use benches::streams::insert_only;
 use futures_util::{StreamExt, stream};
 use hdrhistogram::Histogram;
+use marketlab_actors::account::actor::{AccountActor, Allot, Deposit, PlaceOrder};
+use marketlab_actors::account::{AccountCore, OrderRequest};
+use marketlab_actors::book::actor::{Submit, SubmitBatch};
+use marketlab_actors::book::{BookConfig, NewOrder, OrderKind, PriceBand, TimeInForce};
+use marketlab_actors::clock::WallClock;
+use marketlab_actors::ledger::{self, FeeSchedule, LedgerLimits};
+use marketlab_actors::market::{Market, MarketConfig};
+use marketlab_actors::types::{AccountId, Money, OrderId, Price, Quantity, Side, Symbol, TickSize};
 use rand::{RngExt, SeedableRng, rngs::ChaCha8Rng};
 
 const USAGE: &str =

@@ -12,12 +12,12 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use actors::book::BookEvent;
 use anyhow::{Context, bail};
 use benches::apply;
 use benches::cli;
 use benches::streams::mixed::{MixedConfig, MixedStream};
 use hdrhistogram::Histogram;
+use marketlab_actors::book::BookEvent;
 
 const USAGE: &str = "usage: latency [COMMANDS] [SEED]";
 

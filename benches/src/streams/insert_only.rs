@@ -5,8 +5,8 @@
 
 use std::ops::RangeInclusive;
 
-use actors::book::TimeInForce;
-use actors::types::{Price, Quantity, Side};
+use marketlab_actors::book::TimeInForce;
+use marketlab_actors::types::{Price, Quantity, Side};
 use rand::RngExt;
 
 use super::{limit, rng};
@@ -52,7 +52,7 @@ pub fn commands(n: usize, seed: u64) -> Vec<Command> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use actors::book::{BookConfig, BookEvent, OrderBook};
+    use marketlab_actors::book::{BookConfig, BookEvent, OrderBook};
 
     #[test]
     fn is_deterministic_and_alternates_within_the_bands() {

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use actors::book::{BookEvent, OrderBook};
-use actors::types::{OrderId, Quantity, Side};
+use marketlab_actors::book::{BookEvent, OrderBook};
+use marketlab_actors::types::{OrderId, Quantity, Side};
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 

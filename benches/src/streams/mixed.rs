@@ -11,8 +11,8 @@
 //! replace), so it is two commands: about 141 commands per 100 operations.
 //! Throughput is counted in commands, i.e. calls into the book.
 
-use actors::book::{BookConfig, BookEvent, OrderBook, TimeInForce};
-use actors::types::{OrderId, Side};
+use marketlab_actors::book::{BookConfig, BookEvent, OrderBook, TimeInForce};
+use marketlab_actors::types::{OrderId, Side};
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 
@@ -177,7 +177,7 @@ impl Generator {
                     let by = self.rng.random_range(1..order.remaining.0);
                     self.emit(Command::Reduce {
                         id: order.id,
-                        by: actors::types::Quantity(by),
+                        by: marketlab_actors::types::Quantity(by),
                     });
                 }
                 // Reducing by all that is left would be a cancel in

@@ -7,8 +7,8 @@ mod live;
 pub mod mixed;
 pub mod sweep;
 
-use actors::book::{NewOrder, OrderKind, TimeInForce};
-use actors::types::{AccountId, OrderId, Price, Quantity, Side};
+use marketlab_actors::book::{NewOrder, OrderKind, TimeInForce};
+use marketlab_actors::types::{AccountId, OrderId, Price, Quantity, Side};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 

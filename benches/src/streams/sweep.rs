@@ -2,8 +2,8 @@
 //! that takes them all. Measures the cost of one fill when an order walks
 //! the book (trade event, removal, level drop, level event).
 
-use actors::book::{BookConfig, BookEvent, NewOrder, OrderBook, OrderKind, TimeInForce};
-use actors::types::{AccountId, OrderId, Quantity, Side};
+use marketlab_actors::book::{BookConfig, BookEvent, NewOrder, OrderBook, OrderKind, TimeInForce};
+use marketlab_actors::types::{AccountId, OrderId, Quantity, Side};
 
 use super::limit;
 use crate::command::{Command, apply};

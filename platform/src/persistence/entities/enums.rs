@@ -2,10 +2,10 @@
 //! spelling the API uses, and conversions from and to the domain's enums
 //! where the two match one to one.
 
-use actors::account::OrderStatus as DomainOrderStatus;
-use actors::book::{OrderKind, TimeInForce as DomainTimeInForce};
-use actors::ledger::LedgerKind as DomainLedgerKind;
-use actors::types::Side as DomainSide;
+use marketlab_actors::account::OrderStatus as DomainOrderStatus;
+use marketlab_actors::book::{OrderKind, TimeInForce as DomainTimeInForce};
+use marketlab_actors::ledger::LedgerKind as DomainLedgerKind;
+use marketlab_actors::types::Side as DomainSide;
 use sea_orm::entity::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -1,7 +1,7 @@
 //! Realized gains: one row per lot each sale consumed, in the order they
 //! were realized (their ids).
 
-use actors::types::Timestamp;
+use marketlab_actors::types::Timestamp;
 use sea_orm::entity::prelude::ChronoDate;
 use sea_orm::{
     ActiveValue::{NotSet, Set},

@@ -1,0 +1,189 @@
+//! The persister: one actor that writes the market's changes down in
+//! batches, one transaction each (group commit). A batch is flushed when it
+//! holds `max_batch` changes or `max_delay` after its first change, and
+//! while one batch is being written the next one fills up. Whoever asked to
+//! hear back (a person's request) hears once its batch has committed. A
+//! failed write is retried until it succeeds; nothing is dropped, and the
+//! health flag says the database is failing meanwhile.
+
+mod rows;
+mod write;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use actix::prelude::*;
+use marketlab_actors::journal::{Change, Record};
+use marketlab_actors::market::Listing;
+use marketlab_actors::types::Symbol;
+use sea_orm::DatabaseConnection;
+use tokio::sync::oneshot;
+
+pub use rows::Rows;
+pub use write::write_rows;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PersisterConfig {
+    pub max_batch: usize,
+    pub max_delay: Duration,
+    /// How long to wait before writing a failed batch again.
+    pub retry_delay: Duration,
+}
+
+impl Default for PersisterConfig {
+    fn default() -> Self {
+        PersisterConfig {
+            max_batch: 4096,
+            max_delay: Duration::from_millis(2),
+            retry_delay: Duration::from_millis(200),
+        }
+    }
+}
+
+/// What the health endpoint and the metrics read.
+#[derive(Debug, Default)]
+pub struct PersisterHealth {
+    failing: AtomicBool,
+    batches: AtomicU64,
+    changes: AtomicU64,
+}
+
+impl PersisterHealth {
+    /// The last write failed and is being retried.
+    pub fn is_failing(&self) -> bool {
+        self.failing.load(Ordering::Relaxed)
+    }
+
+    pub fn batches_written(&self) -> u64 {
+        self.batches.load(Ordering::Relaxed)
+    }
+
+    pub fn changes_written(&self) -> u64 {
+        self.changes.load(Ordering::Relaxed)
+    }
+}
+
+pub struct Persister {
+    db: DatabaseConnection,
+    config: PersisterConfig,
+    listings: HashMap<Symbol, Listing>,
+    pending: Vec<Change>,
+    waiting: Vec<oneshot::Sender<()>>,
+    writing: bool,
+    timer: Option<SpawnHandle>,
+    health: Arc<PersisterHealth>,
+}
+
+impl Persister {
+    /// `listings` are the books already open (after recovery); books opened
+    /// later announce themselves through the journal.
+    pub fn new(
+        db: DatabaseConnection,
+        config: PersisterConfig,
+        listings: impl IntoIterator<Item = Listing>,
+    ) -> Persister {
+        Persister {
+            db,
+            config,
+            listings: listings.into_iter().map(|l| (l.symbol, l)).collect(),
+            pending: Vec::new(),
+            waiting: Vec::new(),
+            writing: false,
+            timer: None,
+            health: Arc::default(),
+        }
+    }
+
+    pub fn health(&self) -> Arc<PersisterHealth> {
+        Arc::clone(&self.health)
+    }
+
+    /// Write what is pending, unless a write is under way (then it goes
+    /// next, as soon as that one commits).
+    fn flush(&mut self, ctx: &mut Context<Self>) {
+        if let Some(timer) = self.timer.take() {
+            ctx.cancel_future(timer);
+        }
+        if self.writing || (self.pending.is_empty() && self.waiting.is_empty()) {
+            return;
+        }
+        let changes = std::mem::take(&mut self.pending);
+        let acks = std::mem::take(&mut self.waiting);
+        let mut rows = Rows::default();
+        for change in &changes {
+            rows.add(change, &mut self.listings);
+        }
+        self.writing = true;
+        let db = self.db.clone();
+        let health = Arc::clone(&self.health);
+        let retry = self.config.retry_delay;
+        let count = changes.len() as u64;
+        let written = async move {
+            while let Err(error) = write_rows(&db, &rows).await {
+                health.failing.store(true, Ordering::Relaxed);
+                tracing::error!("writing a batch of {count} changes failed, retrying: {error}");
+                actix::clock::sleep(retry).await;
+            }
+            health.failing.store(false, Ordering::Relaxed);
+            health.batches.fetch_add(1, Ordering::Relaxed);
+            health.changes.fetch_add(count, Ordering::Relaxed);
+        };
+        ctx.spawn(written.into_actor(self).map(|(), act, ctx| {
+            for ack in acks {
+                // A requester that went away does not need the news.
+                let _ = ack.send(());
+            }
+            act.writing = false;
+            act.flush(ctx);
+        }));
+    }
+}
+
+impl Actor for Persister {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        // Changes arrive from every book and account; the group commit, not
+        // the mailbox, is where they wait.
+        ctx.set_mailbox_capacity(usize::MAX);
+    }
+}
+
+impl Handler<Record> for Persister {
+    type Result = ();
+
+    fn handle(&mut self, record: Record, ctx: &mut Context<Self>) {
+        self.pending.push(record.change);
+        self.waiting.extend(record.committed);
+        if self.pending.len() >= self.config.max_batch {
+            self.flush(ctx);
+        } else if self.timer.is_none() && !self.writing {
+            let delay = self.config.max_delay;
+            self.timer = Some(ctx.run_later(delay, |act, ctx| {
+                act.timer = None;
+                act.flush(ctx);
+            }));
+        }
+    }
+}
+
+/// Answers once everything handed over before it is written down (for a
+/// clean shutdown, and for tests).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Drain;
+
+impl Handler<Drain> for Persister {
+    type Result = ResponseFuture<()>;
+
+    fn handle(&mut self, _: Drain, ctx: &mut Context<Self>) -> Self::Result {
+        let (done, written) = oneshot::channel();
+        self.waiting.push(done);
+        self.flush(ctx);
+        Box::pin(async move {
+            let _ = written.await;
+        })
+    }
+}

@@ -1,0 +1,34 @@
+//! Writing one batch of rows in one transaction.
+
+use sea_orm::{DatabaseConnection, DbErr};
+
+use super::Rows;
+use crate::persistence::begin_write;
+use crate::persistence::repo;
+
+/// Every row of the batch, or none of them. Orders go first: the rows that
+/// follow may name them.
+pub async fn write_rows(db: &DatabaseConnection, rows: &Rows) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    repo::orders::upsert_many(&txn, &rows.orders).await?;
+    repo::trades::insert_many(&txn, &rows.trades).await?;
+    repo::fills::insert_many(&txn, &rows.fills).await?;
+    repo::ledger::insert_many(&txn, &rows.entries).await?;
+    repo::realized::insert_many(&txn, &rows.realized).await?;
+    repo::holdings::upsert_many(&txn, &rows.holdings).await?;
+    let replaced: Vec<(i64, String)> = rows.lots.keys().cloned().collect();
+    let lots: Vec<_> = rows.lots.values().flatten().cloned().collect();
+    repo::lots::replace_many(&txn, &replaced, &lots).await?;
+    if !rows.balances.is_empty() {
+        repo::accounts::update_balances(&txn, &rows.balances).await?;
+    }
+    let seqs: Vec<(String, i64)> = rows
+        .last_seqs
+        .iter()
+        .map(|(s, q)| (s.clone(), *q))
+        .collect();
+    if !seqs.is_empty() {
+        repo::companies::set_last_seqs(&txn, &seqs).await?;
+    }
+    txn.commit().await
+}

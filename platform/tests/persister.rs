@@ -1,0 +1,220 @@
+//! The persister writes down what the live market does, on both backends:
+//! trading through the real actors, then reading the database back.
+
+mod support;
+
+use std::sync::Arc;
+
+use actix::{Actor, Addr};
+use marketlab::persistence::entities::enums::OrderStatus;
+use marketlab::persistence::repo::{
+    accounts, companies, fills, ledger, lots, orders, realized, trades,
+};
+use marketlab::persister::{Drain, Persister, PersisterConfig};
+use marketlab_actors::account::actor::{AccountActor, Allot, Deposit, Inspect, PlaceOrder};
+use marketlab_actors::account::{AccountCore, OrderRequest};
+use marketlab_actors::book::{BookConfig, OrderKind, PriceBand, TimeInForce};
+use marketlab_actors::clock::ManualClock;
+use marketlab_actors::ledger::{Account, FeeSchedule, LedgerLimits};
+use marketlab_actors::market::{Market, MarketConfig};
+use marketlab_actors::types::{
+    AccountId, Money, Price, Quantity, Side, Symbol, TickSize, Timestamp,
+};
+use sea_orm::DatabaseConnection;
+use support::db::{Backend, TestDb};
+use support::rows::{self, ALICE, ISSUER, T0};
+
+fn acme() -> Symbol {
+    Symbol::new("ACME").unwrap()
+}
+
+fn limit(side: Side, cents: i64, qty: u64) -> OrderRequest {
+    OrderRequest {
+        symbol: acme(),
+        side,
+        kind: OrderKind::Limit {
+            price: Price(cents),
+        },
+        tif: TimeInForce::Gtc,
+        quantity: Quantity(qty),
+        client_order_id: None,
+    }
+}
+
+fn open(market: &Market, id: i64) -> Addr<AccountActor> {
+    let core = AccountCore::new(
+        Account::new(AccountId(id as u64), LedgerLimits::default()),
+        FeeSchedule::default(),
+    );
+    market.open_account(core, true).unwrap()
+}
+
+async fn cash(account: &Addr<AccountActor>) -> (i64, i64) {
+    account
+        .send(Inspect(Box::new(|core: &AccountCore| {
+            (core.ledger().cash().0, core.ledger().reserved_cash().0)
+        })))
+        .await
+        .unwrap()
+}
+
+async fn trading_is_written_down(db: &DatabaseConnection) {
+    // A failing write is retried and logged, not returned: show the log.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("marketlab=warn")
+        .with_test_writer()
+        .try_init();
+    rows::market(db).await;
+    let persister = Persister::new(db.clone(), PersisterConfig::default(), []).start();
+    let market = Market::with_journal(
+        MarketConfig {
+            arbiters: 2,
+            ..MarketConfig::default()
+        },
+        Arc::new(ManualClock::new(Timestamp(T0))),
+        Some(persister.clone().recipient()),
+    );
+    let issuer = open(&market, ISSUER);
+    let alice = open(&market, ALICE);
+    let band = PriceBand {
+        reference: Price(10_000),
+        percent_bps: 3000,
+    };
+    let config = BookConfig {
+        band: Some(band),
+        ..BookConfig::default()
+    };
+    market.open_book(acme(), TickSize::CENT, config).unwrap();
+    issuer
+        .send(Allot {
+            symbol: acme(),
+            quantity: Quantity(1_000),
+            price: Money::from_major(100),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    alice
+        .send(Deposit {
+            amount: Money::from_major(10_000),
+            key: Some("first".into()),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let ask = issuer
+        .send(PlaceOrder(limit(Side::Sell, 10_100, 100)))
+        .await
+        .unwrap()
+        .unwrap();
+    let bid = alice
+        .send(PlaceOrder(limit(Side::Buy, 10_100, 60)))
+        .await
+        .unwrap()
+        .unwrap();
+    let resting = alice
+        .send(PlaceOrder(limit(Side::Buy, 9_900, 10)))
+        .await
+        .unwrap()
+        .unwrap();
+    persister.send(Drain).await.unwrap();
+
+    // Balances as the live accounts hold them.
+    for (id, account) in [(ISSUER, &issuer), (ALICE, &alice)] {
+        let row = accounts::find(db, id).await.unwrap().unwrap();
+        assert_eq!(
+            (row.cash, row.reserved_cash),
+            cash(account).await,
+            "account {id}"
+        );
+    }
+    // 60 x 101.00 = 6060.00; the seller pays 0.91 commission and 10.91 tax.
+    let issuer_row = accounts::find(db, ISSUER).await.unwrap().unwrap();
+    assert_eq!(issuer_row.cash, 606_000 - 91 - 1_091);
+    assert_eq!(issuer_row.realized_gains, 6_000 - 91 - 1_091);
+
+    let trade = trades::recent(db, "ACME", 10).await.unwrap();
+    assert_eq!(trade.len(), 1);
+    assert_eq!((trade[0].price, trade[0].quantity), (10_100, 60));
+    assert_eq!(
+        (trade[0].taker_order_id, trade[0].maker_order_id),
+        (bid.id.0 as i64, ask.id.0 as i64)
+    );
+
+    let ask_row = orders::find(db, ask.id.0 as i64).await.unwrap().unwrap();
+    assert_eq!(
+        (ask_row.status, ask_row.filled_quantity),
+        (OrderStatus::PartiallyFilled, 60)
+    );
+    assert_eq!(ask_row.reserved_shares, 40);
+    assert!(
+        ask_row.priority_seq.is_some(),
+        "a resting order keeps its priority"
+    );
+    let bid_row = orders::find(db, bid.id.0 as i64).await.unwrap().unwrap();
+    assert_eq!(
+        (bid_row.status, bid_row.reserved_cash, bid_row.priority_seq),
+        (OrderStatus::Filled, 0, None)
+    );
+    let resting_row = orders::find(db, resting.id.0 as i64)
+        .await
+        .unwrap()
+        .unwrap();
+    // 10 x 99.00 plus 0.15 commission (0.1485, half to even).
+    assert_eq!(
+        (resting_row.status, resting_row.reserved_cash),
+        (OrderStatus::Open, 99_015)
+    );
+
+    assert_eq!(
+        fills::for_order(db, bid.id.0 as i64).await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        fills::for_order(db, ask.id.0 as i64).await.unwrap().len(),
+        1
+    );
+
+    let alice_entries = ledger::for_account(db, ALICE).await.unwrap();
+    let kinds: Vec<String> = alice_entries
+        .iter()
+        .map(|e| format!("{:?}", e.kind))
+        .collect();
+    assert_eq!(kinds, ["Deposit", "Buy", "Fee"]);
+    assert_eq!(alice_entries[0].idempotency_key.as_deref(), Some("first"));
+    assert_eq!(
+        alice_entries.last().map(|e| e.cash_after),
+        Some(cash(&alice).await.0)
+    );
+
+    let issuer_lots = lots::for_account(db, ISSUER, Some("ACME")).await.unwrap();
+    assert_eq!(issuer_lots.len(), 1);
+    assert_eq!(
+        (
+            issuer_lots[0].original_quantity,
+            issuer_lots[0].remaining_quantity
+        ),
+        (1_000, 940)
+    );
+    assert_eq!(lots::for_account(db, ALICE, None).await.unwrap().len(), 1);
+    assert_eq!(realized::for_account(db, ISSUER).await.unwrap().len(), 1);
+
+    let company = companies::find(db, "ACME").await.unwrap().unwrap();
+    assert!(company.last_seq > 0, "the book's sequence is written down");
+    market.shutdown();
+}
+
+#[actix::test]
+async fn trading_is_written_down_on_sqlite() {
+    let test_db = TestDb::new(Backend::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    trading_is_written_down(&test_db.db).await;
+}
+
+#[actix::test]
+async fn trading_is_written_down_on_postgres() {
+    if let Some(test_db) = TestDb::new(Backend::Postgres).await {
+        trading_is_written_down(&test_db.db).await;
+    }
+}
