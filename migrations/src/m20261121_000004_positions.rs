@@ -49,17 +49,17 @@ impl MigrationTrait for Migration {
                     .col(big_integer(Lots::Price))
                     .col(big_integer(Lots::BuyFee))
                     .col(big_integer(Lots::AcquiredAt))
-                    .primary_key(Index::create().col(Lots::AccountId).col(Lots::Seq))
+                    // A lot is numbered within its holding; the key also
+                    // serves every read, which is by account and symbol.
+                    .primary_key(
+                        Index::create()
+                            .col(Lots::AccountId)
+                            .col(Lots::Symbol)
+                            .col(Lots::Seq),
+                    )
                     .to_owned(),
             )
             .await?;
-        indexes::plain(
-            manager,
-            "ix_lots_account_symbol",
-            Lots::Table,
-            [Lots::AccountId, Lots::Symbol],
-        )
-        .await?;
 
         manager
             .create_table(

@@ -5,5 +5,6 @@ pub mod cli;
 pub mod demo;
 pub mod persistence;
 pub mod persister;
+pub mod recovery;
 mod routes;
 pub mod startup;

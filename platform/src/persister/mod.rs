@@ -141,14 +141,11 @@ impl Persister {
     }
 }
 
+/// Books and accounts reach the persister with `do_send`, which does not
+/// wait for mailbox room: changes are never refused, and the group commit,
+/// not the mailbox, is where they wait.
 impl Actor for Persister {
     type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Context<Self>) {
-        // Changes arrive from every book and account; the group commit, not
-        // the mailbox, is where they wait.
-        ctx.set_mailbox_capacity(usize::MAX);
-    }
 }
 
 impl Handler<Record> for Persister {

@@ -131,17 +131,12 @@ impl Rows {
                 reserved: holding.map_or(0, |h| int(h.reserved.0)),
                 cost_basis: holding.map_or(0, |h| h.cost_basis.0),
             });
-            // Lot numbers are unique per account: the book's number in the
-            // high bits, the lot's place in its holding in the low ones.
-            let book = listings
-                .get(&position.symbol)
-                .map_or(0, |l| i64::from(l.book.0));
             let lots = self.lots.entry((account, symbol.clone())).or_default();
             lots.clear();
             for (index, lot) in position.lots.iter().enumerate() {
                 lots.push(lot::Model {
                     account_id: account,
-                    seq: (book << 32) | index as i64,
+                    seq: index as i64,
                     symbol: symbol.clone(),
                     original_quantity: int(lot.bought.0),
                     remaining_quantity: int(lot.quantity.0),

@@ -8,10 +8,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub account_id: i64,
-    /// Numbered within the account, oldest first.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub symbol: String,
+    /// Numbered within the holding, oldest first.
     #[sea_orm(primary_key, auto_increment = false)]
     pub seq: i64,
-    pub symbol: String,
     pub original_quantity: i64,
     pub remaining_quantity: i64,
     /// Per share, in cents.

@@ -1,0 +1,258 @@
+//! Stop the market, recover it from the database into a fresh one, and find
+//! everything where it was: every account's cash, reservations, holdings,
+//! lots, gains and open orders, every book's resting orders in priority
+//! order and its sequence number. On both backends.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use actix::{Actor, Addr};
+use marketlab::persistence::repo::{accounts, companies};
+use marketlab::persister::{Drain, Persister, PersisterConfig};
+use marketlab::recovery::recover;
+use marketlab_actors::account::actor::{AccountActor, CancelOrder, Deposit, Inspect, PlaceOrder};
+use marketlab_actors::account::{AccountCore, OrderRequest};
+use marketlab_actors::book::actor::{RestingOrders, TopOfBook};
+use marketlab_actors::book::{OrderKind, RestingOrder, TimeInForce};
+use marketlab_actors::clock::ManualClock;
+use marketlab_actors::ledger::{Account, FeeSchedule, HoldingView, LedgerLimits, Lot};
+use marketlab_actors::market::{Ipo, Market, MarketConfig};
+use marketlab_actors::types::{
+    AccountId, Money, OrderId, Price, Quantity, Side, Symbol, TickSize, Timestamp,
+};
+use sea_orm::DatabaseConnection;
+use support::db::{Backend, TestDb};
+use support::rows::{self, ISSUER, T0};
+
+const TRADERS: i64 = 6;
+
+fn acme() -> Symbol {
+    Symbol::new("ACME").unwrap()
+}
+
+fn config() -> MarketConfig {
+    MarketConfig {
+        arbiters: 2,
+        ..MarketConfig::default()
+    }
+}
+
+/// The whole of an account that must survive a restart.
+#[derive(Debug, PartialEq, Eq)]
+struct Snapshot {
+    cash: Money,
+    reserved: Money,
+    realized: Money,
+    holding: Option<HoldingView>,
+    lots: Vec<Lot>,
+    open: BTreeMap<OrderId, (Quantity, Quantity, Option<u64>)>,
+}
+
+async fn snapshot(account: &Addr<AccountActor>) -> Snapshot {
+    account
+        .send(Inspect(Box::new(|core: &AccountCore| {
+            let l = core.ledger();
+            l.check_invariants().unwrap();
+            Snapshot {
+                cash: l.cash(),
+                reserved: l.reserved_cash(),
+                realized: l.realized_total(),
+                holding: l.holding(Symbol::new("ACME").unwrap()),
+                lots: l.lots(Symbol::new("ACME").unwrap()).copied().collect(),
+                open: core
+                    .open_orders()
+                    .map(|o| (o.id, (o.quantity, o.filled, o.priority_seq)))
+                    .collect(),
+            }
+        })))
+        .await
+        .unwrap()
+}
+
+async fn book(market: &Market) -> (Vec<RestingOrder>, Vec<RestingOrder>, u64) {
+    let book = market.book(acme()).unwrap();
+    let bids = book.addr.send(RestingOrders(Side::Buy)).await.unwrap();
+    let asks = book.addr.send(RestingOrders(Side::Sell)).await.unwrap();
+    let sequence = book.addr.send(TopOfBook).await.unwrap().sequence;
+    (bids, asks, sequence)
+}
+
+/// A deterministic little generator, so the session is the same each run.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below
+    }
+}
+
+async fn a_restarted_market_is_the_market(db: &DatabaseConnection) {
+    // A failing write is retried and logged, not returned: show the log.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("marketlab=warn")
+        .with_test_writer()
+        .try_init();
+    rows::market(db).await;
+    for id in 10..10 + TRADERS {
+        accounts::insert(db, &rows::account(id, &format!("trader{id}")))
+            .await
+            .unwrap();
+    }
+    let persister = Persister::new(db.clone(), PersisterConfig::default(), []).start();
+    let clock = Arc::new(ManualClock::new(Timestamp(T0)));
+    let market = Market::with_journal(config(), clock.clone(), Some(persister.clone().recipient()));
+    let open = |id: i64| {
+        let core = AccountCore::new(
+            Account::new(AccountId(id as u64), LedgerLimits::default()),
+            FeeSchedule::default(),
+        );
+        market.open_account(core, true).unwrap()
+    };
+    let issuer = open(ISSUER);
+    let traders: Vec<_> = (10..10 + TRADERS).map(open).collect();
+    // The rows list ACME (book 1) and BOLT (book 2), 1,000,000 shares each.
+    for (symbol, shares) in [("ACME", 1_000_000), ("BOLT", 1_000_000)] {
+        market
+            .list_company(Ipo {
+                symbol: Symbol::new(symbol).unwrap(),
+                tick: TickSize::CENT,
+                band_bps: Some(3000),
+                issuer: AccountId(ISSUER as u64),
+                shares: Quantity(shares),
+                price: Money::from_major(100),
+            })
+            .await
+            .unwrap();
+    }
+    for trader in &traders {
+        trader
+            .send(Deposit {
+                amount: Money::from_major(100_000),
+                key: None,
+            })
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    // The issuer sells into the book; traders buy, sell and cancel.
+    issuer
+        .send(PlaceOrder(OrderRequest {
+            symbol: acme(),
+            side: Side::Sell,
+            kind: OrderKind::Limit {
+                price: Price(10_050),
+            },
+            tif: TimeInForce::Gtc,
+            quantity: Quantity(5_000),
+            client_order_id: None,
+        }))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut rng = XorShift(0x5EED);
+    let mut placed: Vec<(usize, OrderId)> = Vec::new();
+    for step in 0..300 {
+        clock.advance_millis(7);
+        let n = rng.next(TRADERS as u64) as usize;
+        if !placed.is_empty() && rng.next(5) == 0 {
+            let (who, id) = placed.swap_remove(rng.next(placed.len() as u64) as usize);
+            let _ = traders[who].send(CancelOrder(id)).await.unwrap();
+            continue;
+        }
+        let side = if step % 3 == 0 { Side::Sell } else { Side::Buy };
+        let kind = match rng.next(8) {
+            0 => OrderKind::Stop {
+                trigger: Price(10_060 + rng.next(20) as i64),
+            },
+            _ => OrderKind::Limit {
+                price: Price(10_000 + rng.next(80) as i64),
+            },
+        };
+        let request = OrderRequest {
+            symbol: acme(),
+            side,
+            kind,
+            tif: TimeInForce::Gtc,
+            quantity: Quantity(1 + rng.next(40)),
+            client_order_id: Some(format!("c{step}")),
+        };
+        // A sell without shares is refused: that is part of the session.
+        if let Ok(order) = traders[n].send(PlaceOrder(request)).await.unwrap() {
+            placed.push((n, order.id));
+        }
+    }
+    persister.send(Drain).await.unwrap();
+
+    let mut before = Vec::new();
+    for account in std::iter::once(&issuer).chain(&traders) {
+        before.push(snapshot(account).await);
+    }
+    let book_before = book(&market).await;
+    assert!(
+        !book_before.0.is_empty() && !book_before.1.is_empty(),
+        "both sides rest"
+    );
+    market.shutdown();
+
+    let recovered = recover(
+        db,
+        config(),
+        clock.clone(),
+        Some(persister.clone().recipient()),
+        FeeSchedule::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        recovered.repaired_fills, 0,
+        "a clean stop leaves nothing to repair"
+    );
+    let market = recovered.market;
+    let mut after = Vec::new();
+    for id in std::iter::once(ISSUER).chain(10..10 + TRADERS) {
+        after.push(snapshot(&market.account(AccountId(id as u64)).unwrap()).await);
+    }
+    assert_eq!(after, before);
+    assert_eq!(book(&market).await, book_before);
+
+    // It goes on: a new order gets a new id and trades against what rests.
+    let buyer = market.account(AccountId(10)).unwrap();
+    let ask = book_before.1[0];
+    let order = buyer
+        .send(PlaceOrder(OrderRequest {
+            symbol: acme(),
+            side: Side::Buy,
+            kind: OrderKind::Limit { price: ask.price },
+            tif: TimeInForce::Gtc,
+            quantity: Quantity(1),
+            client_order_id: None,
+        }))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(placed.iter().all(|(_, id)| *id < order.id), "ids go on");
+    assert_eq!(order.filled, Quantity(1));
+    let company = companies::find(db, "ACME").await.unwrap().unwrap();
+    assert!(company.last_seq as u64 >= book_before.2);
+    market.shutdown();
+}
+
+#[actix::test]
+async fn a_restarted_market_is_the_market_on_sqlite() {
+    let test_db = TestDb::new(Backend::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    a_restarted_market_is_the_market(&test_db.db).await;
+}
+
+#[actix::test]
+async fn a_restarted_market_is_the_market_on_postgres() {
+    if let Some(test_db) = TestDb::new(Backend::Postgres).await {
+        a_restarted_market_is_the_market(&test_db.db).await;
+    }
+}
