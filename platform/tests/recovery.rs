@@ -9,6 +9,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use actix::{Actor, Addr};
+use marketlab::persistence::entities::{
+    account, fill, holding, ledger_entry, lot, order, realized_gain,
+};
+use marketlab::persistence::repo::accounts::Balances;
 use marketlab::persistence::repo::{accounts, companies};
 use marketlab::persister::{Drain, Persister, PersisterConfig};
 use marketlab::recovery::recover;
@@ -22,9 +26,9 @@ use marketlab_actors::market::{Ipo, Market, MarketConfig};
 use marketlab_actors::types::{
     AccountId, Money, OrderId, Price, Quantity, Side, Symbol, TickSize, Timestamp,
 };
-use sea_orm::DatabaseConnection;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter};
 use support::db::{Backend, TestDb};
-use support::rows::{self, ISSUER, T0};
+use support::rows::{self, ALICE, ISSUER, T0};
 
 const TRADERS: i64 = 6;
 
@@ -240,6 +244,216 @@ async fn a_restarted_market_is_the_market(db: &DatabaseConnection) {
     let company = companies::find(db, "ACME").await.unwrap().unwrap();
     assert!(company.last_seq as u64 >= book_before.2);
     market.shutdown();
+}
+
+/// Every row that belongs to one account, as it stands.
+struct AccountRows {
+    account: account::Model,
+    orders: Vec<order::Model>,
+    fills: Vec<fill::Model>,
+    entries: Vec<ledger_entry::Model>,
+    realized: Vec<realized_gain::Model>,
+    holdings: Vec<holding::Model>,
+    lots: Vec<lot::Model>,
+}
+
+async fn rows_of(db: &DatabaseConnection, id: i64) -> AccountRows {
+    AccountRows {
+        account: account::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap(),
+        orders: order::Entity::find()
+            .filter(order::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap(),
+        fills: fill::Entity::find()
+            .filter(fill::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap(),
+        entries: ledger_entry::Entity::find()
+            .filter(ledger_entry::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap(),
+        realized: realized_gain::Entity::find()
+            .filter(realized_gain::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap(),
+        holdings: holding::Entity::find()
+            .filter(holding::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap(),
+        lots: lot::Entity::find()
+            .filter(lot::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap(),
+    }
+}
+
+/// Put an account's rows back as they were: what the database holds when
+/// the batch with the account's later changes never committed.
+async fn put_back(db: &DatabaseConnection, rows: AccountRows) {
+    let id = rows.account.id;
+    accounts::update_balances(
+        db,
+        &[Balances {
+            account_id: id,
+            cash: rows.account.cash,
+            reserved_cash: rows.account.reserved_cash,
+            realized_gains: rows.account.realized_gains,
+        }],
+    )
+    .await
+    .unwrap();
+    macro_rules! replace {
+        ($entity:ident, $rows:expr) => {
+            $entity::Entity::delete_many()
+                .filter($entity::Column::AccountId.eq(id))
+                .exec(db)
+                .await
+                .unwrap();
+            if !$rows.is_empty() {
+                $entity::Entity::insert_many(
+                    $rows.into_iter().map(IntoActiveModel::into_active_model),
+                )
+                .exec_without_returning(db)
+                .await
+                .unwrap();
+            }
+        };
+    }
+    replace!(order, rows.orders);
+    replace!(fill, rows.fills);
+    replace!(ledger_entry, rows.entries);
+    replace!(realized_gain, rows.realized);
+    replace!(holding, rows.holdings);
+    replace!(lot, rows.lots);
+}
+
+/// A crash after the trade and the buyer's settlement were written but
+/// before the seller's was: recovery settles the seller from the trade and
+/// the market is as it was.
+async fn a_settlement_lost_in_a_crash_is_made_good(db: &DatabaseConnection) {
+    rows::market(db).await;
+    let persister = Persister::new(db.clone(), PersisterConfig::default(), []).start();
+    let clock = Arc::new(ManualClock::new(Timestamp(T0)));
+    let market = Market::with_journal(config(), clock.clone(), Some(persister.clone().recipient()));
+    let open = |id: i64| {
+        let core = AccountCore::new(
+            Account::new(AccountId(id as u64), LedgerLimits::default()),
+            FeeSchedule::default(),
+        );
+        market.open_account(core, true).unwrap()
+    };
+    let issuer = open(ISSUER);
+    let alice = open(ALICE);
+    for symbol in ["ACME", "BOLT"] {
+        market
+            .list_company(Ipo {
+                symbol: Symbol::new(symbol).unwrap(),
+                tick: TickSize::CENT,
+                band_bps: Some(3000),
+                issuer: AccountId(ISSUER as u64),
+                shares: Quantity(1_000_000),
+                price: Money::from_major(100),
+            })
+            .await
+            .unwrap();
+    }
+    alice
+        .send(Deposit {
+            amount: Money::from_major(10_000),
+            key: None,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let limit = |side, cents, qty| OrderRequest {
+        symbol: acme(),
+        side,
+        kind: OrderKind::Limit {
+            price: Price(cents),
+        },
+        tif: TimeInForce::Gtc,
+        quantity: Quantity(qty),
+        client_order_id: None,
+    };
+    issuer
+        .send(PlaceOrder(limit(Side::Sell, 10_100, 100)))
+        .await
+        .unwrap()
+        .unwrap();
+    persister.send(Drain).await.unwrap();
+    let seller_before_the_trade = rows_of(db, ISSUER).await;
+
+    clock.advance_millis(5);
+    alice
+        .send(PlaceOrder(limit(Side::Buy, 10_100, 30)))
+        .await
+        .unwrap()
+        .unwrap();
+    persister.send(Drain).await.unwrap();
+    let live = (
+        snapshot(&issuer).await,
+        snapshot(&alice).await,
+        book(&market).await,
+    );
+    market.shutdown();
+
+    put_back(db, seller_before_the_trade).await;
+    let recovered = recover(
+        db,
+        config(),
+        clock.clone(),
+        Some(persister.clone().recipient()),
+        FeeSchedule::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        recovered.repaired_fills, 1,
+        "the seller's side of the one trade"
+    );
+    let market = recovered.market;
+    let issuer = market.account(AccountId(ISSUER as u64)).unwrap();
+    let alice = market.account(AccountId(ALICE as u64)).unwrap();
+    assert_eq!(
+        (
+            snapshot(&issuer).await,
+            snapshot(&alice).await,
+            book(&market).await
+        ),
+        live
+    );
+    // And the repair was written down: a second recovery has nothing to do.
+    market.shutdown();
+    let again = recover(db, config(), clock, None, FeeSchedule::default())
+        .await
+        .unwrap();
+    assert_eq!(again.repaired_fills, 0);
+    again.market.shutdown();
+}
+
+#[actix::test]
+async fn a_settlement_lost_in_a_crash_is_made_good_on_sqlite() {
+    let test_db = TestDb::new(Backend::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    a_settlement_lost_in_a_crash_is_made_good(&test_db.db).await;
+}
+
+#[actix::test]
+async fn a_settlement_lost_in_a_crash_is_made_good_on_postgres() {
+    if let Some(test_db) = TestDb::new(Backend::Postgres).await {
+        a_settlement_lost_in_a_crash_is_made_good(&test_db.db).await;
+    }
 }
 
 #[actix::test]
