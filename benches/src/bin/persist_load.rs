@@ -1,0 +1,220 @@
+//! Sustained persisted trades per second: the whole order flow of 64 bot
+//! accounts (who do not wait for the database) with the real persister
+//! writing everything, on SQLite or Postgres:
+//!
+//!     cargo run --release -p marketlab-benches --bin persist_load -- sqlite [ORDERS]
+//!     cargo run --release -p marketlab-benches --bin persist_load -- postgres [ORDERS]
+//!
+//! Postgres is `MARKETLAB_TEST_DATABASE_URL` (default
+//! postgres://postgres@127.0.0.1:5432/test); a database of its own is
+//! created for the run and dropped after. The clock stops when the last
+//! change is written, so the figure is what the database sustains.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix::{Actor, Addr};
+use anyhow::{Context, bail};
+use benches::cli;
+use futures_util::{StreamExt, stream};
+use marketlab::persistence::entities::enums::Role;
+use marketlab::persistence::entities::{account, company};
+use marketlab::persistence::repo::{accounts, companies, sectors};
+use marketlab::persistence::{self};
+use marketlab::persister::{Drain, Persister, PersisterConfig};
+use marketlab_actors::account::actor::{AccountActor, Allot, Deposit, PlaceOrder};
+use marketlab_actors::account::{AccountCore, OrderRequest};
+use marketlab_actors::book::{BookConfig, OrderKind, PriceBand, TimeInForce};
+use marketlab_actors::clock::WallClock;
+use marketlab_actors::ledger::{Account, FeeSchedule, LedgerLimits};
+use marketlab_actors::market::{Market, MarketConfig};
+use marketlab_actors::types::{AccountId, Money, Price, Quantity, Side, Symbol, TickSize};
+use rand::{RngExt, SeedableRng, rngs::ChaCha8Rng};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+
+const USAGE: &str = "usage: persist_load sqlite|postgres [ORDERS]";
+const ACCOUNTS: i64 = 64;
+
+fn main() -> ExitCode {
+    cli::run(|| {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let orders: usize = match args.get(1) {
+            None => 100_000,
+            Some(n) => n.parse().ok().filter(|n| *n > 0).context(USAGE)?,
+        };
+        let backend = args
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        actix::System::new().block_on(run(&backend, orders))
+    })
+}
+
+async fn run(backend: &str, orders: usize) -> anyhow::Result<()> {
+    let nonce = std::process::id();
+    match backend {
+        "sqlite" => {
+            let dir = std::env::temp_dir().join(format!("marketlab-persist-load-{nonce}"));
+            let url = format!("sqlite://{}/load.db?mode=rwc", dir.display());
+            let result = load(&url, orders).await;
+            let _ = std::fs::remove_dir_all(dir);
+            result
+        }
+        "postgres" => {
+            let server = std::env::var("MARKETLAB_TEST_DATABASE_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+            let admin = Database::connect(&server).await?;
+            let name = format!("marketlab_load_{nonce}");
+            let sql = |q: String| Statement::from_string(admin.get_database_backend(), q);
+            admin
+                .execute_raw(sql(format!("CREATE DATABASE {name}")))
+                .await?;
+            let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
+            let result = load(&format!("{base}/{name}"), orders).await;
+            admin
+                .execute_raw(sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                .await?;
+            result
+        }
+        _ => bail!("{USAGE}"),
+    }
+}
+
+async fn setup(db: &DatabaseConnection) -> anyhow::Result<()> {
+    sectors::ensure(db, "Industrials").await?;
+    for id in 1..=ACCOUNTS {
+        accounts::insert(
+            db,
+            &account::Model {
+                id,
+                username: format!("bot{id}"),
+                display_name: format!("Bot {id}"),
+                role: Role::Bot,
+                account_number: format!("ML-{id:08}"),
+                password_hash: None,
+                company_symbol: None,
+                cash: 0,
+                reserved_cash: 0,
+                realized_gains: 0,
+                created_at: 0,
+            },
+        )
+        .await?;
+    }
+    companies::insert(
+        db,
+        &company::Model {
+            symbol: "ACME".into(),
+            name: "Acme".into(),
+            sector: "Industrials".into(),
+            shares_outstanding: ACCOUNTS * 1_000_000,
+            tick_size: 1,
+            ipo_price: 10_000,
+            band_bps: Some(3000),
+            book_id: 1,
+            issuer_account_id: 1,
+            listed: true,
+            halted: false,
+            last_seq: 0,
+            listed_at: 0,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
+    let db = persistence::connect(url).await?;
+    setup(&db).await?;
+    let persister = Persister::new(db.clone(), PersisterConfig::default(), []);
+    let health = persister.health();
+    let persister = persister.start();
+    let market = Market::with_journal(
+        MarketConfig {
+            arbiters: 2,
+            ..MarketConfig::default()
+        },
+        Arc::new(WallClock),
+        Some(persister.clone().recipient()),
+    );
+    let symbol = Symbol::new("ACME")?;
+    let config = BookConfig {
+        band: Some(PriceBand {
+            reference: Price(10_000),
+            percent_bps: 3000,
+        }),
+        ..BookConfig::default()
+    };
+    market.open_book(symbol, TickSize::CENT, config)?;
+    let mut bots: Vec<Addr<AccountActor>> = Vec::new();
+    for id in 1..=ACCOUNTS {
+        let core = AccountCore::new(
+            Account::new(AccountId(id as u64), LedgerLimits::default()),
+            FeeSchedule::default(),
+        );
+        let bot = market.open_account(core, false)?;
+        bot.send(Deposit {
+            amount: Money::from_major(100_000_000),
+            key: None,
+        })
+        .await??;
+        bot.send(Allot {
+            symbol,
+            quantity: Quantity(1_000_000),
+            price: Money::from_major(100),
+        })
+        .await??;
+        bots.push(bot);
+    }
+    persister.send(Drain).await?;
+    let written_before = health.changes_written();
+
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let requests: Vec<(usize, OrderRequest)> = (0..orders)
+        .map(|i| {
+            let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
+            let request = OrderRequest {
+                symbol,
+                side,
+                kind: OrderKind::Limit {
+                    price: Price(rng.random_range(9_990..=10_010)),
+                },
+                tif: TimeInForce::Gtc,
+                quantity: Quantity(rng.random_range(1..=10)),
+                client_order_id: None,
+            };
+            (i % ACCOUNTS as usize, request)
+        })
+        .collect();
+    let started = Instant::now();
+    let mut answers = stream::iter(requests)
+        .map(|(bot, request)| bots[bot].send(PlaceOrder(request)))
+        .buffer_unordered(256);
+    while let Some(answer) = answers.next().await {
+        answer.context("a bot stopped")??;
+    }
+    let matched = started.elapsed();
+    persister.send(Drain).await?;
+    let written = started.elapsed();
+    let trades: i64 = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM trades",
+        ))
+        .await?
+        .context("a count")?
+        .try_get("", "n")?;
+    println!(
+        "{orders} orders, {trades} trades; matched in {} ms, all written in {} ms: {:.0} persisted trades/s, {:.0} orders/s; {} changes in {} batches",
+        matched.as_millis(),
+        written.as_millis(),
+        trades as f64 / written.as_secs_f64(),
+        orders as f64 / written.as_secs_f64(),
+        health.changes_written() - written_before,
+        health.batches_written(),
+    );
+    market.shutdown();
+    Ok(())
+}
