@@ -3,7 +3,7 @@
 //! and hands out market-wide order ids.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use actix::prelude::*;
@@ -141,6 +141,7 @@ struct Inner {
     arbiters: Vec<Arbiter>,
     next_arbiter: AtomicUsize,
     next_order_id: AtomicU64,
+    next_book_id: AtomicU32,
     books: RwLock<HashMap<Symbol, BookHandle>>,
     accounts: Arc<AccountDirectory>,
     journal: Option<Journal>,
@@ -171,6 +172,7 @@ impl Market {
                 arbiters,
                 next_arbiter: AtomicUsize::new(0),
                 next_order_id: AtomicU64::new(1),
+                next_book_id: AtomicU32::new(1),
                 books: RwLock::new(HashMap::new()),
                 accounts: Arc::new(AccountDirectory::default()),
                 journal,
@@ -281,16 +283,40 @@ impl Market {
         tick: TickSize,
         config: BookConfig,
     ) -> Result<BookHandle, MarketError> {
-        let mut books = self.inner.books.write().unwrap_or_else(|e| e.into_inner());
-        if books.contains_key(&symbol) {
-            return Err(MarketError::AlreadyListed(symbol));
-        }
         let listing = Listing {
-            book: BookId(books.len() as u32 + 1),
+            book: BookId(self.inner.next_book_id.fetch_add(1, Ordering::Relaxed)),
             symbol,
             tick,
             config,
         };
+        self.start_book(listing, OrderBook::new(config))
+    }
+
+    /// Start a book rebuilt after a restart, under its old number.
+    pub fn restore_book(
+        &self,
+        listing: Listing,
+        book: OrderBook,
+    ) -> Result<BookHandle, MarketError> {
+        self.inner
+            .next_book_id
+            .fetch_max(listing.book.0 + 1, Ordering::Relaxed);
+        self.start_book(listing, book)
+    }
+
+    /// Order ids go on from `next` (after a restart).
+    pub fn resume_order_ids(&self, next: OrderId) {
+        self.inner
+            .next_order_id
+            .fetch_max(next.0, Ordering::Relaxed);
+    }
+
+    fn start_book(&self, listing: Listing, book: OrderBook) -> Result<BookHandle, MarketError> {
+        let symbol = listing.symbol;
+        let mut books = self.inner.books.write().unwrap_or_else(|e| e.into_inner());
+        if books.contains_key(&symbol) {
+            return Err(MarketError::AlreadyListed(symbol));
+        }
         let arbiter = self.next_arbiter();
         let (updates, _) = broadcast::channel(self.inner.config.broadcast_capacity);
         let clock = Arc::clone(&self.inner.clock);
@@ -301,13 +327,7 @@ impl Market {
         };
         let capacity = self.inner.config.mailbox_capacity;
         let addr = BookActor::start_in_arbiter(&arbiter, move |_| {
-            BookActor::new(
-                (listing.book, symbol),
-                OrderBook::new(config),
-                clock,
-                outlets,
-                capacity,
-            )
+            BookActor::new((listing.book, symbol), book, clock, outlets, capacity)
         });
         if let Some(journal) = &self.inner.journal {
             journal.do_send(Record {

@@ -115,6 +115,30 @@ impl AccountCore {
         }
     }
 
+    /// An account rebuilt after a restart: its ledger and its open orders
+    /// (each with the listing it trades on), already answered by their books.
+    pub fn restore(
+        ledger: ledger::Account,
+        fees: FeeSchedule,
+        open: impl IntoIterator<Item = (OrderRecord, Listing)>,
+    ) -> AccountCore {
+        let mut core = AccountCore::new(ledger, fees);
+        for (record, listing) in open {
+            if let Some(key) = &record.client_order_id {
+                core.client_ids.insert(key.clone(), record.id);
+            }
+            core.open.insert(
+                record.id,
+                OpenOrder {
+                    record,
+                    listing,
+                    acknowledged: true,
+                },
+            );
+        }
+        core
+    }
+
     pub fn id(&self) -> AccountId {
         self.ledger.id()
     }
@@ -347,6 +371,27 @@ impl AccountCore {
             }
         }
         Ok(changed)
+    }
+
+    /// Settle this account's side of a trade the book made but whose
+    /// settlement was never written down (recovery after a crash between
+    /// the two). The same path as a live fill.
+    pub fn settle_missed(
+        &mut self,
+        order: OrderId,
+        trade: &Trade,
+        at: Timestamp,
+    ) -> Result<(), LedgerError> {
+        let side = self
+            .open
+            .get(&order)
+            .map(|o| o.record.side)
+            .ok_or(LedgerError::UnknownOrder(order))?;
+        self.settle(order, side, trade, at)?;
+        if let Some(record) = self.order(order) {
+            self.dirty.order(order, record.symbol);
+        }
+        Ok(())
     }
 
     /// This account's orders in a trade (normally one side; self-trade
