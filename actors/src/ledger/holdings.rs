@@ -92,6 +92,18 @@ impl HoldingView {
         let per_share = self.cost_basis.to_decimal() / Decimal::from(self.quantity.0);
         Some(per_share.round_dp_with_strategy(6, RoundingStrategy::MidpointNearestEven))
     }
+
+    /// What the shares are worth at `last` per share; `None` if that does
+    /// not fit in `Money`.
+    pub fn market_value(&self, last: Money) -> Option<Money> {
+        last.checked_mul_qty(self.quantity)
+    }
+
+    /// Market value at `last` less the cost basis: what selling everything
+    /// at `last` would gain before the sale's own fees and tax.
+    pub fn unrealized_gain(&self, last: Money) -> Option<Money> {
+        self.market_value(last)?.checked_sub(self.cost_basis)
+    }
 }
 
 #[cfg(test)]
@@ -99,6 +111,22 @@ mod tests {
     use super::*;
     use crate::types::Timestamp;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn market_value_and_unrealized_gain_at_the_last_price() {
+        let view = HoldingView {
+            symbol: Symbol::new("ACME").unwrap(),
+            quantity: Quantity(10),
+            reserved: Quantity(0),
+            available: Quantity(10),
+            // 10 x 100.00 + 0.15 commission
+            cost_basis: Money(100_015),
+        };
+        assert_eq!(view.market_value(Money(10_250)), Some(Money(102_500)));
+        assert_eq!(view.unrealized_gain(Money(10_250)), Some(Money(2_485)));
+        assert_eq!(view.unrealized_gain(Money(9_900)), Some(Money(-1_015)));
+        assert_eq!(view.market_value(Money(i64::MAX)), None);
+    }
 
     #[test]
     fn average_cost_includes_buy_fees() {
