@@ -19,18 +19,18 @@ use std::time::{Duration, Instant};
 use actix::Addr;
 use anyhow::{Context, bail};
 use benches::cli;
+use benches::streams::accounts;
 use benches::streams::insert_only;
 use futures_util::{StreamExt, stream};
 use hdrhistogram::Histogram;
+use marketlab_actors::account::AccountCore;
 use marketlab_actors::account::actor::{AccountActor, Allot, Deposit, PlaceOrder};
-use marketlab_actors::account::{AccountCore, OrderRequest};
 use marketlab_actors::book::actor::{Submit, SubmitBatch};
 use marketlab_actors::book::{BookConfig, NewOrder, OrderKind, PriceBand, TimeInForce};
 use marketlab_actors::clock::WallClock;
 use marketlab_actors::ledger::{self, FeeSchedule, LedgerLimits};
 use marketlab_actors::market::{Market, MarketConfig};
-use marketlab_actors::types::{AccountId, Money, OrderId, Price, Quantity, Side, Symbol, TickSize};
-use rand::{RngExt, SeedableRng, rngs::ChaCha8Rng};
+use marketlab_actors::types::{AccountId, Money, OrderId, Price, Quantity, Symbol, TickSize};
 
 const USAGE: &str =
     "usage: actor_flow book [ORDERS] [BATCH] | actor_flow flow [ORDERS] [IN_FLIGHT]";
@@ -159,23 +159,7 @@ async fn order_flow(orders: usize, in_flight: usize) -> anyhow::Result<()> {
     };
     market.open_book(symbol, TickSize::CENT, config)?;
     let accounts = open_accounts(&market, symbol).await?;
-    let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let requests: Vec<(usize, OrderRequest)> = (0..orders)
-        .map(|i| {
-            let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
-            let request = OrderRequest {
-                symbol,
-                side,
-                kind: OrderKind::Limit {
-                    price: Price(rng.random_range(9_990..=10_010)),
-                },
-                tif: TimeInForce::Gtc,
-                quantity: Quantity(rng.random_range(1..=10)),
-                client_order_id: None,
-            };
-            (i % ACCOUNTS as usize, request)
-        })
-        .collect();
+    let requests = accounts::requests(orders, symbol, ACCOUNTS as usize, 1);
     let started = Instant::now();
     let mut answers = stream::iter(requests)
         .map(|(account, request)| {

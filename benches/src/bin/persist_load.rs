@@ -17,20 +17,20 @@ use std::time::Instant;
 use actix::{Actor, Addr};
 use anyhow::{Context, bail};
 use benches::cli;
+use benches::streams::accounts as flow;
 use futures_util::{StreamExt, stream};
 use marketlab::persistence::entities::enums::Role;
 use marketlab::persistence::entities::{account, company};
 use marketlab::persistence::repo::{accounts, companies, sectors};
 use marketlab::persistence::{self};
 use marketlab::persister::{Drain, Persister, PersisterConfig};
+use marketlab_actors::account::AccountCore;
 use marketlab_actors::account::actor::{AccountActor, Allot, Deposit, PlaceOrder};
-use marketlab_actors::account::{AccountCore, OrderRequest};
-use marketlab_actors::book::{BookConfig, OrderKind, PriceBand, TimeInForce};
+use marketlab_actors::book::{BookConfig, PriceBand};
 use marketlab_actors::clock::WallClock;
 use marketlab_actors::ledger::{Account, FeeSchedule, LedgerLimits};
 use marketlab_actors::market::{Market, MarketConfig};
-use marketlab_actors::types::{AccountId, Money, Price, Quantity, Side, Symbol, TickSize};
-use rand::{RngExt, SeedableRng, rngs::ChaCha8Rng};
+use marketlab_actors::types::{AccountId, Money, Price, Quantity, Symbol, TickSize};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
 const USAGE: &str = "usage: persist_load sqlite|postgres [ORDERS]";
@@ -171,23 +171,7 @@ async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
     persister.send(Drain).await?;
     let written_before = health.changes_written();
 
-    let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let requests: Vec<(usize, OrderRequest)> = (0..orders)
-        .map(|i| {
-            let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
-            let request = OrderRequest {
-                symbol,
-                side,
-                kind: OrderKind::Limit {
-                    price: Price(rng.random_range(9_990..=10_010)),
-                },
-                tif: TimeInForce::Gtc,
-                quantity: Quantity(rng.random_range(1..=10)),
-                client_order_id: None,
-            };
-            (i % ACCOUNTS as usize, request)
-        })
-        .collect();
+    let requests = flow::requests(orders, symbol, ACCOUNTS as usize, 1);
     let started = Instant::now();
     let mut answers = stream::iter(requests)
         .map(|(bot, request)| bots[bot].send(PlaceOrder(request)))

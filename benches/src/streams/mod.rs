@@ -2,6 +2,7 @@
 //! uses ChaCha8 (whose output rand promises not to change between versions,
 //! unlike `StdRng`), so a stream is the same on every machine and run.
 
+pub mod accounts;
 pub mod insert_only;
 mod live;
 pub mod mixed;
