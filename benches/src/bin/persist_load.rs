@@ -8,7 +8,8 @@
 //! Postgres is `MARKETLAB_TEST_DATABASE_URL` (default
 //! postgres://postgres@127.0.0.1:5432/test); a database of its own is
 //! created for the run and dropped after. The clock stops when the last
-//! change is written, so the figure is what the database sustains.
+//! change is written, so the figure is what the database sustains. Then the
+//! market is stopped and recovered from that database, timed.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use marketlab::persistence::entities::{account, company};
 use marketlab::persistence::repo::{accounts, companies, sectors};
 use marketlab::persistence::{self};
 use marketlab::persister::{Drain, Persister, PersisterConfig};
+use marketlab::recovery::recover;
 use marketlab_actors::account::AccountCore;
 use marketlab_actors::account::actor::{AccountActor, Allot, Deposit, PlaceOrder};
 use marketlab_actors::book::{BookConfig, PriceBand};
@@ -200,5 +202,35 @@ async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
         health.batches_written(),
     );
     market.shutdown();
+
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let row = db
+                .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await?
+                .context("a count")?;
+            anyhow::Ok(row.try_get::<i64>("", "n")?)
+        }
+    };
+    let open = count("SELECT COUNT(*) AS n FROM orders WHERE status IN ('OPEN', 'PARTIALLY_FILLED', 'PENDING_TRIGGER')").await?;
+    let started = Instant::now();
+    let recovered = recover(
+        &db,
+        MarketConfig {
+            arbiters: 2,
+            ..MarketConfig::default()
+        },
+        Arc::new(WallClock),
+        None,
+        FeeSchedule::default(),
+    )
+    .await?;
+    println!(
+        "recovered {open} open orders over {} trades in {} ms",
+        trades,
+        started.elapsed().as_millis()
+    );
+    recovered.market.shutdown();
     Ok(())
 }
