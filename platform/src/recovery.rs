@@ -193,6 +193,7 @@ async fn load_accounts(
                     Ok((
                         symbol(&l.symbol)?,
                         Lot {
+                            id: l.seq as u64,
                             bought: qty(l.original_quantity),
                             quantity: qty(l.remaining_quantity),
                             price: Money(l.price),
@@ -202,6 +203,9 @@ async fn load_accounts(
                     ))
                 })
                 .collect::<Result<_, RecoveryError>>()?,
+            // One past the highest lot id is all a restart needs: the ids
+            // of lots sold out before are gone from the database too.
+            next_lot: 1,
             reservations: orders.iter().map(|(_, _, r)| *r).collect(),
             keys: keys_by_account.remove(&account.id).unwrap_or_default(),
         };

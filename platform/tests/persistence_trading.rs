@@ -270,21 +270,18 @@ async fn holdings_are_upserted(db: &DatabaseConnection) {
     assert_eq!(holdings::all(db).await.unwrap().len(), 10_001);
 }
 
-async fn lots_are_replaced_per_holding(db: &DatabaseConnection) {
-    lots::replace_many(
+async fn lots_open_shrink_and_close(db: &DatabaseConnection) {
+    lots::upsert_many(
         db,
-        &[(ALICE, "ACME".to_owned()), (ALICE, "BOLT".to_owned())],
         &[
             rows::lot(ALICE, 1, "ACME", 10),
             rows::lot(ALICE, 2, "BOLT", 5),
             rows::lot(ALICE, 3, "ACME", 7),
+            rows::lot(BOB, 1, "ACME", 4),
         ],
     )
     .await
     .unwrap();
-    lots::replace_for(db, BOB, "ACME", &[rows::lot(BOB, 1, "ACME", 4)])
-        .await
-        .unwrap();
 
     // A sale of 12 ACME: the first lot goes, the second is cut to 5.
     let cut = lot::Model {
@@ -292,9 +289,15 @@ async fn lots_are_replaced_per_holding(db: &DatabaseConnection) {
         buy_fee: 11,
         ..rows::lot(ALICE, 3, "ACME", 7)
     };
-    lots::replace_for(db, ALICE, "ACME", std::slice::from_ref(&cut))
+    lots::upsert_many(db, std::slice::from_ref(&cut))
         .await
         .unwrap();
+    assert_eq!(
+        lots::delete_many(db, &[(ALICE, "ACME".to_owned(), 1)])
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(
         lots::for_account(db, ALICE, Some("ACME")).await.unwrap(),
         std::slice::from_ref(&cut)
@@ -304,20 +307,28 @@ async fn lots_are_replaced_per_holding(db: &DatabaseConnection) {
         [rows::lot(ALICE, 2, "BOLT", 5), cut.clone()]
     );
     // Sold out of BOLT: no lots left there; BOB's are untouched.
-    lots::replace_for(db, ALICE, "BOLT", &[]).await.unwrap();
+    lots::delete_many(db, &[(ALICE, "BOLT".to_owned(), 2)])
+        .await
+        .unwrap();
     assert_eq!(
         lots::all(db).await.unwrap(),
         [cut, rows::lot(BOB, 1, "ACME", 4)]
     );
 
-    // Thousands of holdings in one call.
-    let holdings: Vec<(i64, String)> = (100..5_100).map(|a| (a, "ACME".to_owned())).collect();
+    // Thousands of lots in one call, and several versions of one lot.
     let many: Vec<lot::Model> = (100..5_100)
         .flat_map(|a| [rows::lot(a, 1, "ACME", 1), rows::lot(a, 2, "ACME", 2)])
         .collect();
-    lots::replace_many(db, &holdings, &many).await.unwrap();
-    lots::replace_many(db, &holdings, &many[..2]).await.unwrap();
-    assert_eq!(lots::all(db).await.unwrap().len(), 2 + 2);
+    lots::upsert_many(db, &many).await.unwrap();
+    let gone: Vec<(i64, String, i64)> = (100..5_100).map(|a| (a, "ACME".to_owned(), 2)).collect();
+    assert_eq!(lots::delete_many(db, &gone).await.unwrap(), 5_000);
+    let again = [rows::lot(7, 1, "ACME", 9), rows::lot(7, 1, "ACME", 3)];
+    lots::upsert_many(db, &again).await.unwrap();
+    assert_eq!(
+        lots::for_account(db, 7, None).await.unwrap(),
+        [again[1].clone()]
+    );
+    assert_eq!(lots::all(db).await.unwrap().len(), 2 + 5_000 + 1);
 }
 
 fn a_gain(account_id: i64, trade_id: i64, sold_at: i64) -> NewRealizedGain {
@@ -430,7 +441,7 @@ on_both_backends!(
     trades_are_inserted_in_large_batches_and_read_newest_first,
     fills_are_found_by_order_and_account,
     holdings_are_upserted,
-    lots_are_replaced_per_holding,
+    lots_open_shrink_and_close,
     realized_gains_by_year_in_the_order_realized,
     the_journal_is_read_newest_first_and_by_key,
 );

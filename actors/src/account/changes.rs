@@ -2,7 +2,7 @@
 //! exactly this, so the database follows the account without deciding
 //! anything.
 
-use crate::ledger::{History, HoldingView, Lot, Reservation};
+use crate::ledger::{History, HoldingView, Reservation};
 use crate::types::{AccountId, Money, OrderId, Symbol};
 
 use super::order::{FillRecord, OrderRecord};
@@ -13,7 +13,8 @@ pub struct AccountChanges {
     pub cash: Money,
     pub reserved_cash: Money,
     pub realized_total: Money,
-    /// Journal entries and realized gains since the last call, oldest first.
+    /// Journal entries, realized gains and lot changes since the last
+    /// call, oldest first.
     pub history: History,
     pub positions: Vec<PositionChange>,
     pub orders: Vec<OrderChange>,
@@ -21,13 +22,12 @@ pub struct AccountChanges {
     pub fills: Vec<(OrderId, FillRecord)>,
 }
 
-/// A position as it now is: `holding` is `None` once it is sold out.
+/// A position as it now is: `holding` is `None` once it is sold out. Its
+/// lots' changes are in the history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PositionChange {
     pub symbol: Symbol,
     pub holding: Option<HoldingView>,
-    /// Oldest first.
-    pub lots: Vec<Lot>,
 }
 
 /// An order as it now is, with what it still has reserved (`None` once it

@@ -195,7 +195,6 @@ impl AccountCore {
             .map(|&symbol| PositionChange {
                 symbol,
                 holding: self.ledger.holding(symbol),
-                lots: self.ledger.lots(symbol).copied().collect(),
             })
             .collect();
         let orders = dirty

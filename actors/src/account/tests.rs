@@ -130,7 +130,7 @@ fn changes_follow_a_deposit_an_order_and_its_fill() {
     assert_eq!(filled.cash, Money(1_000_000 - 40_006));
     assert_eq!(filled.history.entries.len(), 2, "BUY and FEE");
     assert_eq!(filled.positions.len(), 1);
-    assert_eq!(filled.positions[0].lots.len(), 1);
+    assert_eq!(filled.history.lots.len(), 1, "one lot opened");
     assert_eq!(
         filled.positions[0].holding.map(|h| h.quantity),
         Some(Quantity(4))

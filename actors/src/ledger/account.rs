@@ -12,7 +12,7 @@ use super::cash::LedgerLimits;
 use super::entries::{Journal, LedgerEntry};
 use super::gains::RealizedGain;
 use super::holdings::{FittingLot, Holding, HoldingView};
-use super::lots::Lot;
+use super::lots::{Lot, LotChange};
 use super::reservations::Reservation;
 use crate::types::{AccountId, Money, OrderId, Quantity, Symbol, Timestamp};
 
@@ -38,6 +38,10 @@ pub struct Account {
     pub(super) journal: Journal,
     /// Idempotency keys of deposits and withdrawals, to the entry each made.
     pub(super) keys: FxHashMap<String, LedgerEntry>,
+    /// The id the next lot takes.
+    pub(super) next_lot: u64,
+    /// What happened to lots since the history was last drained.
+    pub(super) lot_changes: Vec<LotChange>,
     /// Keys not yet handed over with the history.
     pub(super) fresh_keys: Vec<(String, u64)>,
 }
@@ -57,6 +61,8 @@ impl Account {
             journal: Journal::default(),
             keys: FxHashMap::default(),
             fresh_keys: Vec::new(),
+            next_lot: 1,
+            lot_changes: Vec::new(),
         }
     }
 
@@ -136,6 +142,7 @@ impl Account {
             return Err(LedgerError::InvalidPrice(price));
         }
         let lot = Lot {
+            id: self.next_lot,
             bought: quantity,
             quantity,
             price,
@@ -144,6 +151,8 @@ impl Account {
         };
         let fitting = FittingLot::check(self.holdings.get(&symbol), lot)?;
         self.holdings.entry(symbol).or_default().open(fitting);
+        self.next_lot += 1;
+        self.lot_changes.push(LotChange::Opened { symbol, lot });
         Ok(lot)
     }
 }

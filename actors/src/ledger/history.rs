@@ -2,7 +2,7 @@
 //! realized gains leave memory once they are written down, so a busy
 //! account's footprint stays bounded.
 
-use super::{Account, LedgerEntry, RealizedGain};
+use super::{Account, LedgerEntry, LotChange, RealizedGain};
 
 /// What an account recorded since it was last drained, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -11,11 +11,13 @@ pub struct History {
     pub realized: Vec<RealizedGain>,
     /// Idempotency keys used since, with the id of the entry each made.
     pub keys: Vec<(String, u64)>,
+    /// What happened to lots, in order.
+    pub lots: Vec<LotChange>,
 }
 
 impl History {
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty() && self.realized.is_empty()
+        self.entries.is_empty() && self.realized.is_empty() && self.lots.is_empty()
     }
 }
 
@@ -32,6 +34,7 @@ impl Account {
             entries: self.journal.drain(),
             realized,
             keys: std::mem::take(&mut self.fresh_keys),
+            lots: std::mem::take(&mut self.lot_changes),
         }
     }
 }

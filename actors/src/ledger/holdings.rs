@@ -150,6 +150,7 @@ mod tests {
     #[test]
     fn a_lot_is_checked_to_fit_before_it_is_opened() {
         let lot = Lot {
+            id: 1,
             bought: Quantity(2),
             quantity: Quantity(2),
             price: Money(150),

@@ -96,6 +96,16 @@ fn check_holding(symbol: Symbol, holding: &Holding) -> Result<(), String> {
     }
     let mut quantity = Some(0u64);
     let mut cost = Some(Money::ZERO);
+    if holding
+        .lots
+        .iter()
+        .zip(holding.lots.iter().skip(1))
+        .any(|(a, b)| a.id >= b.id)
+    {
+        return Err(format!(
+            "{symbol}: lots are not in the order they were opened"
+        ));
+    }
     for lot in &holding.lots {
         if lot.quantity.is_zero()
             || lot.quantity > lot.bought

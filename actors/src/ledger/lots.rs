@@ -16,6 +16,8 @@ use crate::types::{Money, OrderId, Quantity, Symbol, Timestamp, TradeId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Lot {
+    /// Numbered within the account in the order lots were opened.
+    pub id: u64,
     /// Shares the buy (or allotment) brought in.
     pub bought: Quantity,
     /// Shares still held from this lot.
@@ -122,9 +124,35 @@ fn gain(buy: Money, sell: Money, quantity: Quantity, fees: Money) -> Result<Mone
         .map_err(|_| LedgerError::Overflow)
 }
 
+/// What happened to a lot: the persister writes these instead of whole
+/// holdings, so a sale touches only the lots it consumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LotChange {
+    Opened {
+        symbol: Symbol,
+        lot: Lot,
+    },
+    /// Partly sold: the lot as it now is.
+    Reduced {
+        symbol: Symbol,
+        lot: Lot,
+    },
+    /// Sold out.
+    Closed {
+        symbol: Symbol,
+        id: u64,
+    },
+}
+
 /// Takes from the oldest lots what `rows` (from [`realize`]) say was sold,
-/// and returns the cost basis that left with them.
-pub(super) fn consume(lots: &mut VecDeque<Lot>, rows: &[RealizedGain]) -> Money {
+/// records what happened to each lot in `changes`, and returns the cost
+/// basis that left with them.
+pub(super) fn consume(
+    symbol: Symbol,
+    lots: &mut VecDeque<Lot>,
+    rows: &[RealizedGain],
+    changes: &mut Vec<LotChange>,
+) -> Money {
     let mut cost = Money::ZERO;
     for row in rows {
         let Some(lot) = lots.front_mut() else { break };
@@ -133,7 +161,10 @@ pub(super) fn consume(lots: &mut VecDeque<Lot>, rows: &[RealizedGain]) -> Money 
         // Bounded by the lot's cost, which fits: the holding's cost does.
         cost += Money(row.buy_price.0 * row.quantity.0 as i64) + row.buy_fee;
         if lot.quantity.is_zero() {
+            changes.push(LotChange::Closed { symbol, id: lot.id });
             lots.pop_front();
+        } else {
+            changes.push(LotChange::Reduced { symbol, lot: *lot });
         }
     }
     cost
@@ -145,12 +176,17 @@ mod tests {
 
     fn lot(quantity: u64, price: i64, fee: i64) -> Lot {
         Lot {
+            id: price as u64,
             bought: Quantity(quantity),
             quantity: Quantity(quantity),
             price: Money(price),
             acquired_at: Timestamp(0),
             fee: Money(fee),
         }
+    }
+
+    fn acme() -> Symbol {
+        Symbol::new("ACME").unwrap()
     }
 
     fn sale(quantity: u64, price: i64, costs: i64) -> Sale {
@@ -181,13 +217,27 @@ mod tests {
         );
         assert_eq!(total, Money(1 + 24_626));
 
-        let cost = consume(&mut lots, &rows);
+        let mut changes = Vec::new();
+        let cost = consume(acme(), &mut lots, &rows, &mut changes);
         assert_eq!(cost, Money(100_000 + 15 + 55_000 + 8));
         let rest = Lot {
             quantity: Quantity(5),
             ..lot(10, 11_000, 8)
         };
         assert_eq!(lots, VecDeque::from([rest]), "5 left of the 10 bought");
+        assert_eq!(
+            changes,
+            [
+                LotChange::Closed {
+                    symbol: acme(),
+                    id: 10_000
+                },
+                LotChange::Reduced {
+                    symbol: acme(),
+                    lot: rest
+                }
+            ]
+        );
     }
 
     #[test]
@@ -199,7 +249,7 @@ mod tests {
         realize(&lots, &sale(3, 100, 1), Money::ZERO, &mut rows).unwrap();
         let sell_costs: Vec<i64> = rows.iter().map(|r| r.sell_costs.0).collect();
         assert_eq!(sell_costs, [0, 0, 1]);
-        consume(&mut lots, &rows);
+        consume(acme(), &mut lots, &rows, &mut Vec::new());
         assert!(lots.is_empty());
     }
 

@@ -33,7 +33,7 @@ pub use fees::{Charges, FeeSchedule};
 pub use gains::{CapitalGainsReport, RealizedGain, TaxConfig};
 pub use history::History;
 pub use holdings::HoldingView;
-pub use lots::Lot;
+pub use lots::{Lot, LotChange};
 pub use reservations::{OrderTicket, Released, Reservation};
 pub use restore::Restored;
 pub use sector_weights::SectorWeight;

@@ -19,6 +19,8 @@ pub struct Restored {
     pub realized_total: Money,
     /// Every open lot, oldest first within each symbol.
     pub lots: Vec<(Symbol, Lot)>,
+    /// The id the next lot takes (at least one past the highest lot id).
+    pub next_lot: u64,
     /// The reservations of the account's open orders.
     pub reservations: Vec<Reservation>,
     /// Idempotency keys of past deposits and withdrawals, with their entries.
@@ -35,6 +37,13 @@ impl Account {
         limits: LedgerLimits,
         state: Restored,
     ) -> Result<Account, String> {
+        let next_lot = state
+            .lots
+            .iter()
+            .map(|(_, lot)| lot.id + 1)
+            .max()
+            .unwrap_or(1)
+            .max(state.next_lot);
         let mut holdings: BTreeMap<Symbol, Holding> = BTreeMap::new();
         for (symbol, lot) in state.lots {
             let holding = holdings.entry(symbol).or_insert_with(|| Holding {
@@ -86,6 +95,8 @@ impl Account {
             journal: Journal::resume(state.cash, state.next_entry.max(1)),
             keys: state.keys.into_iter().collect(),
             fresh_keys: Vec::new(),
+            next_lot,
+            lot_changes: Vec::new(),
         };
         account.check_invariants()?;
         Ok(account)
@@ -103,6 +114,7 @@ impl Account {
                 .iter()
                 .flat_map(|(symbol, h)| h.lots.iter().map(move |lot| (*symbol, *lot)))
                 .collect(),
+            next_lot: self.next_lot,
             reservations: {
                 let mut open: Vec<Reservation> = self.reservations.values().copied().collect();
                 open.sort_unstable_by_key(|r| r.order);

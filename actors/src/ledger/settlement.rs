@@ -7,7 +7,7 @@ use super::arith::{add, notional};
 use super::entries::{LedgerKind, Origin};
 use super::fees::Charges;
 use super::holdings::FittingLot;
-use super::lots::{self, Lot, Sale};
+use super::lots::{self, Lot, LotChange, Sale};
 use super::reservations::Reservation;
 use super::{Account, LedgerError};
 use crate::types::{Money, OrderId, Quantity, Side, Symbol, Timestamp, TradeId};
@@ -72,6 +72,7 @@ impl Account {
     ) -> Result<Part, LedgerError> {
         let (charged, charges) = order.charged.after_buy(&order.fees, notional)?;
         let lot = Lot {
+            id: self.next_lot,
             bought: fill.quantity,
             quantity: fill.quantity,
             price: fill.price,
@@ -84,6 +85,11 @@ impl Account {
         // commission only grows with notional (`FeeSchedule::buy_reservation`).
         let spend = notional + charges.commission;
         self.holdings.entry(order.symbol).or_default().open(fitting);
+        self.next_lot += 1;
+        self.lot_changes.push(LotChange::Opened {
+            symbol: order.symbol,
+            lot,
+        });
         let entries = self.post_fill(order, fill, LedgerKind::Buy, -notional, &charges);
         self.reserved_cash -= spend;
         order.cash -= spend;
@@ -158,7 +164,12 @@ impl Account {
             self.realized_total,
             &mut self.realized,
         )?;
-        holding.cost -= lots::consume(&mut holding.lots, &self.realized[start..]);
+        holding.cost -= lots::consume(
+            order.symbol,
+            &mut holding.lots,
+            &self.realized[start..],
+            &mut self.lot_changes,
+        );
         holding.quantity -= fill.quantity;
         holding.reserved -= fill.quantity;
         // A position sold out is gone, not a holding of nothing (reserved

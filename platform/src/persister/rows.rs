@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use marketlab_actors::account::{AccountChanges, OrderChange};
 use marketlab_actors::book::{BookEvent, OrderKind};
 use marketlab_actors::journal::Change;
+use marketlab_actors::ledger::LotChange;
 use marketlab_actors::market::Listing;
 use marketlab_actors::types::{OrderId, Price, Symbol, TradeId};
 
@@ -25,9 +26,9 @@ pub struct Rows {
     pub entries: Vec<ledger_entry::Model>,
     pub realized: Vec<NewRealizedGain>,
     pub holdings: Vec<holding::Model>,
-    /// The lots of each (account, symbol) touched, as they last were: they
-    /// replace what the database holds for it.
-    pub lots: HashMap<(i64, String), Vec<lot::Model>>,
+    /// Each lot touched, by (account, symbol, seq), as it last was; `None`
+    /// once it is sold out.
+    pub lots: HashMap<(i64, String, i64), Option<lot::Model>>,
     pub balances: Vec<Balances>,
 }
 
@@ -131,20 +132,26 @@ impl Rows {
                 reserved: holding.map_or(0, |h| int(h.reserved.0)),
                 cost_basis: holding.map_or(0, |h| h.cost_basis.0),
             });
-            let lots = self.lots.entry((account, symbol.clone())).or_default();
-            lots.clear();
-            for (index, lot) in position.lots.iter().enumerate() {
-                lots.push(lot::Model {
-                    account_id: account,
-                    seq: index as i64,
-                    symbol: symbol.clone(),
-                    original_quantity: int(lot.bought.0),
-                    remaining_quantity: int(lot.quantity.0),
-                    price: lot.price.0,
-                    buy_fee: lot.fee.0,
-                    acquired_at: lot.acquired_at.0,
-                });
-            }
+        }
+        for change in &changes.history.lots {
+            let (symbol, id, lot) = match *change {
+                LotChange::Opened { symbol, lot } | LotChange::Reduced { symbol, lot } => {
+                    (symbol, lot.id, Some(lot))
+                }
+                LotChange::Closed { symbol, id } => (symbol, id, None),
+            };
+            let row = lot.map(|lot| lot::Model {
+                account_id: account,
+                seq: int(id),
+                symbol: symbol.to_string(),
+                original_quantity: int(lot.bought.0),
+                remaining_quantity: int(lot.quantity.0),
+                price: lot.price.0,
+                buy_fee: lot.fee.0,
+                acquired_at: lot.acquired_at.0,
+            });
+            self.lots
+                .insert((account, symbol.to_string(), int(id)), row);
         }
         for change in &changes.orders {
             match listings.get(&change.record.symbol) {

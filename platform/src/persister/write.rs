@@ -16,9 +16,15 @@ pub async fn write_rows(db: &DatabaseConnection, rows: &Rows) -> Result<(), DbEr
     repo::ledger::insert_many(&txn, &rows.entries).await?;
     repo::realized::insert_many(&txn, &rows.realized).await?;
     repo::holdings::upsert_many(&txn, &rows.holdings).await?;
-    let replaced: Vec<(i64, String)> = rows.lots.keys().cloned().collect();
-    let lots: Vec<_> = rows.lots.values().flatten().cloned().collect();
-    repo::lots::replace_many(&txn, &replaced, &lots).await?;
+    let open: Vec<_> = rows.lots.values().flatten().cloned().collect();
+    repo::lots::upsert_many(&txn, &open).await?;
+    let closed: Vec<_> = rows
+        .lots
+        .iter()
+        .filter(|(_, lot)| lot.is_none())
+        .map(|(key, _)| key.clone())
+        .collect();
+    repo::lots::delete_many(&txn, &closed).await?;
     if !rows.balances.is_empty() {
         repo::accounts::update_balances(&txn, &rows.balances).await?;
     }

@@ -1,8 +1,8 @@
-//! FIFO lots. A sale changes the oldest lots of a holding, so a holding's
-//! lots are written as a whole: the stored set is replaced by the new one.
+//! FIFO lots. A lot is written when it opens, updated when a sale cuts it
+//! and deleted when a sale takes it all: a sale touches only the lots it
+//! consumed.
 
-use std::collections::HashSet;
-
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
@@ -10,48 +10,36 @@ use sea_orm::{
 use crate::persistence::batch;
 use crate::persistence::entities::lot::{Column, Entity, Model};
 
-/// Replaces the lots of one account's holding of `symbol` with `lots` (none
-/// when it sold everything).
-pub async fn replace_for(
-    db: &impl ConnectionTrait,
-    account_id: i64,
-    symbol: &str,
-    lots: &[Model],
-) -> Result<(), DbErr> {
-    replace_many(db, &[(account_id, symbol.to_owned())], lots).await
-}
-
-/// Replaces the lots of every `(account, symbol)` holding in `holdings` with
-/// those of `lots` that belong to it: one delete and one insert per chunk,
-/// whatever the number of holdings. Every lot must belong to one of
-/// `holdings`.
-pub async fn replace_many(
-    db: &impl ConnectionTrait,
-    holdings: &[(i64, String)],
-    lots: &[Model],
-) -> Result<(), DbErr> {
-    debug_assert!(
-        {
-            let replaced: HashSet<(i64, &str)> = holdings
-                .iter()
-                .map(|(account, symbol)| (*account, symbol.as_str()))
-                .collect();
-            lots.iter()
-                .all(|lot| replaced.contains(&(lot.account_id, lot.symbol.as_str())))
-        },
-        "a lot outside the holdings being replaced"
-    );
-    let keys = holdings
-        .iter()
-        .map(|(account, symbol)| vec![(*account).into(), symbol.as_str().into()])
-        .collect();
-    batch::delete_by_keys::<Entity>(db, &[Column::AccountId, Column::Symbol], keys).await?;
+/// Writes each lot as it now is: inserted, or its remaining quantity and
+/// unallotted fee updated, by (account, symbol, seq). The last of several
+/// versions of one lot wins.
+pub async fn upsert_many(db: &impl ConnectionTrait, lots: &[Model]) -> Result<(), DbErr> {
+    let latest = batch::last_per_key(lots, |l| (l.account_id, l.symbol.clone(), l.seq));
+    let on_conflict = OnConflict::columns([Column::AccountId, Column::Symbol, Column::Seq])
+        .update_columns([Column::RemainingQuantity, Column::BuyFee])
+        .to_owned();
     batch::insert_all(
         db,
-        lots.iter().cloned().map(IntoActiveModel::into_active_model),
-        None,
+        latest.into_iter().map(IntoActiveModel::into_active_model),
+        Some(&on_conflict),
     )
     .await
+}
+
+/// Deletes the lots named by (account, symbol, seq): sold out. Returns how
+/// many went.
+pub async fn delete_many(
+    db: &impl ConnectionTrait,
+    keys: &[(i64, String, i64)],
+) -> Result<u64, DbErr> {
+    let keys = keys
+        .iter()
+        .map(|(account, symbol, seq)| {
+            vec![(*account).into(), symbol.as_str().into(), (*seq).into()]
+        })
+        .collect();
+    batch::delete_by_keys::<Entity>(db, &[Column::AccountId, Column::Symbol, Column::Seq], keys)
+        .await
 }
 
 /// An account's open lots, of one symbol or all, oldest first.
