@@ -7,7 +7,7 @@ use std::collections::{HashMap, VecDeque};
 
 use super::changes::{AccountChanges, OrderChange, PositionChange};
 use super::order::{FillRecord, OrderRecord, OrderStatus};
-use crate::book::{BookEvent, NewOrder, OrderKind, RejectReason, TimeInForce, Trade};
+use crate::book::{BookEvent, NewOrder, OrderKind, RejectReason, TimeInForce, Trade, check_order};
 use crate::ledger::{self, FeeSchedule, LedgerEntry, LedgerError, Lot};
 use crate::market::Listing;
 use crate::types::{AccountId, Money, OrderId, Price, Quantity, Side, Symbol, Timestamp, TradeId};
@@ -468,33 +468,13 @@ impl AccountCore {
 /// rejected order reserves nothing.
 fn validate(request: &OrderRequest, listing: &Listing) -> Result<(), OrderError> {
     let config = &listing.config;
-    if request.quantity.is_zero() {
-        return Err(OrderError::Invalid(RejectReason::ZeroQuantity));
-    }
-    if request.quantity > config.max_order_quantity {
-        return Err(OrderError::Invalid(RejectReason::QuantityTooLarge {
-            max: config.max_order_quantity,
-        }));
-    }
-    let band = config.band.map(|b| b.limits());
-    for price in [request.kind.limit_price(), request.kind.trigger_price()]
-        .into_iter()
-        .flatten()
-    {
-        if price.0 <= 0 {
-            return Err(OrderError::Invalid(RejectReason::PriceNotPositive));
-        }
-        if let Some((low, high)) = band
-            && (price < low || price > high)
-        {
-            return Err(OrderError::Invalid(RejectReason::OutsideBand {
-                price,
-                low,
-                high,
-            }));
-        }
-    }
-    Ok(())
+    check_order(
+        request.kind,
+        request.quantity,
+        config.max_order_quantity,
+        config.band.map(|b| b.limits()),
+    )
+    .map_err(OrderError::Invalid)
 }
 
 /// The worst price per share the order can trade at, which the ledger

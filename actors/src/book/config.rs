@@ -1,3 +1,5 @@
+use super::events::RejectReason;
+use super::order::OrderKind;
 use crate::types::{Price, Quantity};
 
 /// What happens when an incoming order would trade with a resting order of
@@ -33,6 +35,39 @@ impl PriceBand {
         let high = self.reference.0.saturating_add(reach);
         (Price(low), Price(high))
     }
+}
+
+/// The checks an order must pass whatever the state of the book: a
+/// quantity from 1 to `max`, positive prices, within the band's limits
+/// (`band`, when there is one). The book adds its own (halted, duplicate
+/// id); an account runs these before it reserves anything, so an order the
+/// book would refuse never holds money.
+pub fn check_order(
+    kind: OrderKind,
+    quantity: Quantity,
+    max: Quantity,
+    band: Option<(Price, Price)>,
+) -> Result<(), RejectReason> {
+    if quantity.is_zero() {
+        return Err(RejectReason::ZeroQuantity);
+    }
+    if quantity > max {
+        return Err(RejectReason::QuantityTooLarge { max });
+    }
+    for price in [kind.limit_price(), kind.trigger_price()]
+        .into_iter()
+        .flatten()
+    {
+        if price.0 <= 0 {
+            return Err(RejectReason::PriceNotPositive);
+        }
+        if let Some((low, high)) = band
+            && (price < low || price > high)
+        {
+            return Err(RejectReason::OutsideBand { price, low, high });
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

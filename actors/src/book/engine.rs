@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
 
-use super::config::{BookConfig, PriceBand, StpPolicy};
+use super::config::{BookConfig, PriceBand, StpPolicy, check_order};
 use super::events::{BookError, BookEvent, CancelReason, RejectReason, Trade};
 use super::ladder::{Ladder, NIL};
 use super::order::{NewOrder, PendingStop, RestingOrder, TimeInForce};
@@ -180,27 +180,12 @@ impl OrderBook {
         if self.halted {
             return Err(RejectReason::Halted);
         }
-        if order.quantity.is_zero() {
-            return Err(RejectReason::ZeroQuantity);
-        }
-        if order.quantity > self.config.max_order_quantity {
-            return Err(RejectReason::QuantityTooLarge {
-                max: self.config.max_order_quantity,
-            });
-        }
-        for price in [order.kind.limit_price(), order.kind.trigger_price()]
-            .into_iter()
-            .flatten()
-        {
-            if price.0 <= 0 {
-                return Err(RejectReason::PriceNotPositive);
-            }
-            if let Some((low, high)) = self.band
-                && (price < low || price > high)
-            {
-                return Err(RejectReason::OutsideBand { price, low, high });
-            }
-        }
+        check_order(
+            order.kind,
+            order.quantity,
+            self.config.max_order_quantity,
+            self.band,
+        )?;
         if self.index.contains_key(&order.id) {
             return Err(RejectReason::DuplicateOrderId);
         }
