@@ -5,7 +5,7 @@
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
-use actix::{Actor, Addr};
+use actix::{Actor, Addr, Arbiter};
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 use marketlab_actors::clock::{Clock, WallClock};
@@ -43,6 +43,7 @@ pub struct Application {
     server: Server,
     market: Market,
     persister: Addr<Persister>,
+    writer: Arbiter,
 }
 
 impl Application {
@@ -52,7 +53,10 @@ impl Application {
         let db = persistence::connect(&settings.database_url).await?;
         let persister = Persister::new(db.clone(), PersisterConfig::default(), []);
         let health = persister.health();
-        let persister = persister.start();
+        // Its own thread: building and writing batches never holds up the
+        // market or the HTTP workers.
+        let writer = Arbiter::new();
+        let persister = Persister::start_in_arbiter(&writer.handle(), move |_| persister);
         let clock: Arc<dyn Clock> = Arc::new(WallClock);
         let recovered = recover(
             &db,
@@ -92,6 +96,7 @@ impl Application {
             server,
             market,
             persister,
+            writer,
         })
     }
 
@@ -105,6 +110,7 @@ impl Application {
         let served = self.server.await;
         self.persister.send(Drain).await?;
         self.market.shutdown();
+        self.writer.stop();
         Ok(served?)
     }
 }

@@ -132,7 +132,9 @@ async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
     setup(&db).await?;
     let persister = Persister::new(db.clone(), PersisterConfig::default(), []);
     let health = persister.health();
-    let persister = persister.start();
+    // Its own thread, as in the server: writing never waits for the market.
+    let writer = actix::Arbiter::new();
+    let persister = Persister::start_in_arbiter(&writer.handle(), move |_| persister);
     let market = Market::with_journal(
         MarketConfig {
             arbiters: 2,
@@ -232,5 +234,6 @@ async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
         started.elapsed().as_millis()
     );
     recovered.market.shutdown();
+    writer.stop();
     Ok(())
 }
