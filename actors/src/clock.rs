@@ -29,10 +29,6 @@ impl ManualClock {
         ManualClock(AtomicI64::new(at.0))
     }
 
-    pub fn set(&self, at: Timestamp) {
-        self.0.store(at.0, Ordering::SeqCst);
-    }
-
     pub fn advance_millis(&self, millis: i64) {
         self.0
             .fetch_add(millis * Timestamp::NANOS_PER_MILLI, Ordering::SeqCst);

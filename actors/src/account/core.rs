@@ -325,10 +325,6 @@ impl AccountCore {
         self.open.values().map(|o| &o.record)
     }
 
-    pub fn finished_orders(&self) -> impl Iterator<Item = &OrderRecord> + '_ {
-        self.finished.iter()
-    }
-
     /// Apply the events of one book command that concern this account, in
     /// book order. Returns the orders that changed.
     pub fn apply(

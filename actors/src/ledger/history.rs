@@ -15,12 +15,6 @@ pub struct History {
     pub lots: Vec<LotChange>,
 }
 
-impl History {
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty() && self.realized.is_empty() && self.lots.is_empty()
-    }
-}
-
 impl Account {
     /// Take the entries and realized gains recorded so far. The account goes
     /// on numbering entries and chaining balances from where they left off;
