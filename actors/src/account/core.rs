@@ -310,6 +310,17 @@ impl AccountCore {
         }
     }
 
+    /// The symbol of an order of this account, without copying the order.
+    fn symbol_of(&self, id: OrderId) -> Option<Symbol> {
+        self.open.get(&id).map(|o| o.record.symbol).or_else(|| {
+            self.finished
+                .iter()
+                .rev()
+                .find(|r| r.id == id)
+                .map(|r| r.symbol)
+        })
+    }
+
     pub fn order(&self, id: OrderId) -> Option<OrderRecord> {
         self.open
             .get(&id)
@@ -361,8 +372,8 @@ impl AccountCore {
         }
         changed.dedup();
         for id in &changed {
-            if let Some(record) = self.order(*id) {
-                self.dirty.order(*id, record.symbol);
+            if let Some(symbol) = self.symbol_of(*id) {
+                self.dirty.order(*id, symbol);
             }
         }
         Ok(changed)
@@ -383,8 +394,8 @@ impl AccountCore {
             .map(|o| o.record.side)
             .ok_or(LedgerError::UnknownOrder(order))?;
         self.settle(order, side, trade, at)?;
-        if let Some(record) = self.order(order) {
-            self.dirty.order(order, record.symbol);
+        if let Some(symbol) = self.symbol_of(order) {
+            self.dirty.order(order, symbol);
         }
         Ok(())
     }
