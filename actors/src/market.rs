@@ -12,7 +12,7 @@ use tokio::sync::broadcast;
 use crate::account::actor::{AccountActor, Allot};
 use crate::account::{AccountCore, OrderRecord};
 use crate::book::actor::{AccountEvents, BookActor, BookOutlets, BookUpdate};
-use crate::book::{BookConfig, OrderBook, PriceBand};
+use crate::book::{BookConfig, OrderBook};
 use crate::clock::Clock;
 use crate::journal::{Change, Journal, Record};
 use crate::ledger::LedgerError;
@@ -250,13 +250,7 @@ impl Market {
                 tick,
             });
         }
-        let config = BookConfig {
-            band: ipo.band_bps.map(|percent_bps| PriceBand {
-                reference: ipo.tick.floor(ipo.price),
-                percent_bps,
-            }),
-            ..BookConfig::default()
-        };
+        let config = BookConfig::listed_at(ipo.tick, ipo.price, ipo.band_bps);
         let _one_at_a_time = self.inner.listing.lock().await;
         if self.book(ipo.symbol).is_some() {
             return Err(MarketError::AlreadyListed(ipo.symbol));

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use marketlab_actors::account::{AccountCore, FillRecord, OrderRecord};
 use marketlab_actors::book::{
-    BookConfig, BookState, OrderBook, OrderKind, PendingStop, PriceBand, RestingOrder, Trade,
+    BookConfig, BookState, OrderBook, OrderKind, PendingStop, RestingOrder, Trade,
 };
 use marketlab_actors::clock::Clock;
 use marketlab_actors::journal::{Change, Journal};
@@ -104,23 +104,15 @@ fn symbol(text: &str) -> Result<Symbol, RecoveryError> {
 
 fn listing(company: &company::Model) -> Result<Listing, RecoveryError> {
     let tick = TickSize::new(Money(company.tick_size)).map_err(|e| bad(e.to_string()))?;
-    let band = company
+    let band_bps = company
         .band_bps
-        .map(|bps| {
-            Ok::<_, RecoveryError>(PriceBand {
-                reference: tick.floor(Money(company.ipo_price)),
-                percent_bps: u32::try_from(bps).map_err(|_| bad("band out of range"))?,
-            })
-        })
+        .map(|bps| u32::try_from(bps).map_err(|_| bad("band out of range")))
         .transpose()?;
     Ok(Listing {
         book: BookId(u32::try_from(company.book_id).map_err(|_| bad("book id out of range"))?),
         symbol: symbol(&company.symbol)?,
         tick,
-        config: BookConfig {
-            band,
-            ..BookConfig::default()
-        },
+        config: BookConfig::listed_at(tick, Money(company.ipo_price), band_bps),
     })
 }
 

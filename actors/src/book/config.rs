@@ -1,6 +1,6 @@
 use super::events::RejectReason;
 use super::order::OrderKind;
-use crate::types::{Price, Quantity};
+use crate::types::{Money, Price, Quantity, TickSize};
 
 /// What happens when an incoming order would trade with a resting order of
 /// the same account.
@@ -75,6 +75,20 @@ pub struct BookConfig {
     pub max_order_quantity: Quantity,
     pub band: Option<PriceBand>,
     pub stp: StpPolicy,
+}
+
+impl BookConfig {
+    /// A newly listed company's book: banded `band_bps` around its IPO
+    /// price (the first reference price), or unbanded.
+    pub fn listed_at(tick: TickSize, ipo_price: Money, band_bps: Option<u32>) -> BookConfig {
+        BookConfig {
+            band: band_bps.map(|percent_bps| PriceBand {
+                reference: tick.floor(ipo_price),
+                percent_bps,
+            }),
+            ..BookConfig::default()
+        }
+    }
 }
 
 impl Default for BookConfig {
