@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use marketlab_actors::account::{AccountCore, FillRecord, OrderRecord};
+use marketlab_actors::account::{AccountCore, FillRecord, OrderRecord, check_shares_conserved};
 use marketlab_actors::book::{
     BookConfig, BookState, OrderBook, OrderKind, PendingStop, RestingOrder, Trade,
 };
@@ -385,17 +385,8 @@ fn check_conservation(
     listings: &HashMap<Symbol, (Listing, company::Model)>,
 ) -> Result<(), RecoveryError> {
     for (symbol, (_, company)) in listings {
-        let held: u64 = cores
-            .values()
-            .filter_map(|c| c.ledger().holding(*symbol))
-            .map(|h| h.quantity.0)
-            .sum();
-        if held != company.shares_outstanding as u64 {
-            return Err(bad(format!(
-                "{symbol}: accounts hold {held} shares of {} outstanding",
-                company.shares_outstanding
-            )));
-        }
+        check_shares_conserved(cores.values(), *symbol, qty(company.shares_outstanding))
+            .map_err(bad)?;
     }
     Ok(())
 }

@@ -471,6 +471,26 @@ impl AccountCore {
     }
 }
 
+/// Every share a company issued is held by exactly one account: trades move
+/// shares, they never make or lose any.
+pub fn check_shares_conserved<'a>(
+    accounts: impl IntoIterator<Item = &'a AccountCore>,
+    symbol: Symbol,
+    issued: Quantity,
+) -> Result<(), String> {
+    let held: u64 = accounts
+        .into_iter()
+        .filter_map(|a| a.ledger().holding(symbol))
+        .map(|h| h.quantity.0)
+        .sum();
+    if held != issued.0 {
+        return Err(format!(
+            "{symbol}: accounts hold {held} shares of {issued} issued"
+        ));
+    }
+    Ok(())
+}
+
 /// The checks the book would make, made before anything is reserved, so a
 /// rejected order reserves nothing.
 fn validate(request: &OrderRequest, listing: &Listing) -> Result<(), OrderError> {

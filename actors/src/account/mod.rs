@@ -7,7 +7,7 @@ mod core;
 mod order;
 
 pub use changes::{AccountChanges, OrderChange, PositionChange};
-pub use core::{AccountCore, OrderError, OrderRequest, Placement};
+pub use core::{AccountCore, OrderError, OrderRequest, Placement, check_shares_conserved};
 pub use order::{EndReason, FillRecord, OrderRecord, OrderStatus};
 
 #[cfg(test)]

@@ -191,3 +191,21 @@ fn a_refused_order_changes_nothing() {
     assert_eq!(account.take_changes(), None);
     assert_eq!(account.ledger().reserved_cash(), Money::ZERO);
 }
+
+#[test]
+fn shares_are_conserved_only_when_all_are_held() {
+    let mut issuer = core(1);
+    issuer
+        .allot(acme(), Quantity(1_000), Money(10_000), AT)
+        .unwrap();
+    let other = core(2);
+    assert_eq!(
+        check_shares_conserved([&issuer, &other], acme(), Quantity(1_000)),
+        Ok(())
+    );
+    assert!(
+        check_shares_conserved([&issuer, &other], acme(), Quantity(1_001))
+            .unwrap_err()
+            .contains("hold 1000 shares of 1001")
+    );
+}
