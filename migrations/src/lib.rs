@@ -14,6 +14,7 @@ mod m20261121_000002_market;
 mod m20261121_000003_trading;
 mod m20261121_000004_positions;
 mod m20261121_000005_bots;
+mod m20261121_000006_settings;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_trading::Migration),
             Box::new(m20261121_000004_positions::Migration),
             Box::new(m20261121_000005_bots::Migration),
+            Box::new(m20261121_000006_settings::Migration),
         ]
     }
 }

@@ -1,10 +1,12 @@
-//! The command line: `marketlab serve [--demo] [--bind ADDR]` and
-//! `marketlab migrate`. The database is `--database-url`, else
+//! The command line: `marketlab serve [--demo] [--bind ADDR]`,
+//! `marketlab migrate`, `marketlab schema`, `marketlab admin create`. The database is `--database-url`, else
 //! `DATABASE_URL`, else `MARKETLAB_DATABASE_URL`, else a SQLite file under
 //! `./data/`.
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::api::rate_limit::RateLimitSettings;
+use crate::auth::TokenSettings;
 use crate::persistence;
 use crate::startup::{Application, DEFAULT_DATABASE_URL, Settings};
 
@@ -29,11 +31,44 @@ enum Command {
         /// List a few demo companies in a few sectors (once).
         #[arg(long)]
         demo: bool,
+        /// The secret access tokens are signed with; without one, a secret
+        /// is made on the first run and kept in the database.
+        #[arg(long, env = "MARKETLAB_JWT_SECRET", hide_env_values = true)]
+        jwt_secret: Option<String>,
+        /// Lifetime of an access token, in seconds.
+        #[arg(long, env = "MARKETLAB_ACCESS_TOKEN_TTL", default_value_t = 900)]
+        access_token_ttl: i64,
+        /// Requests per second each account may make (bursts go higher).
+        #[arg(long, env = "MARKETLAB_RATE_LIMIT", default_value_t = 100)]
+        rate_limit: u32,
+        /// How many requests an account may make at once above the rate.
+        #[arg(long, env = "MARKETLAB_RATE_BURST", default_value_t = 300)]
+        rate_burst: u32,
         #[command(flatten)]
         database: Database,
     },
     /// Apply the database migrations and exit.
     Migrate {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Print the GraphQL schema (what `schema.graphql` holds).
+    Schema,
+    /// Administer the platform from the command line.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create an ADMIN account (before the server starts, or restart it).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "MARKETLAB_ADMIN_PASSWORD")]
+        password: String,
         #[command(flatten)]
         database: Database,
     },
@@ -66,12 +101,26 @@ impl Cli {
             Command::Serve {
                 bind,
                 demo,
+                jwt_secret,
+                access_token_ttl,
+                rate_limit,
+                rate_burst,
                 database,
             } => {
+                let defaults = Settings::default();
                 let app = Application::build(Settings {
                     bind,
                     demo,
                     database_url: database.url(),
+                    jwt_secret,
+                    tokens: TokenSettings {
+                        access_ttl_secs: access_token_ttl,
+                        ..defaults.tokens
+                    },
+                    rate_limit: RateLimitSettings {
+                        per_second: rate_limit,
+                        burst: rate_burst,
+                    },
                 })
                 .await?;
                 tracing::info!("listening on http://{}", app.address());
@@ -81,6 +130,23 @@ impl Cli {
                 let url = database.url();
                 persistence::connect(&url).await?;
                 tracing::info!("the database is up to date");
+                Ok(())
+            }
+            Command::Schema => {
+                print!("{}", crate::api::sdl());
+                Ok(())
+            }
+            Command::Admin {
+                command:
+                    AdminCommand::Create {
+                        username,
+                        password,
+                        database,
+                    },
+            } => {
+                let db = persistence::connect(&database.url()).await?;
+                let id = crate::admin::create_admin(&db, &username, &password).await?;
+                tracing::info!("created ADMIN {username} (account {id})");
                 Ok(())
             }
         }

@@ -1,8 +1,15 @@
 //! The `marketlab` server and command line. The market itself lives in the
-//! `marketlab-actors` crate; this crate wires it to configuration and HTTP.
+//! `marketlab-actors` crate; this crate wires it to
+//! configuration, the database, and the GraphQL API.
 
+pub mod accounts;
+pub mod admin;
+pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod demo;
+pub mod market_data;
+pub mod metrics;
 pub mod persistence;
 pub mod persister;
 pub mod recovery;

@@ -1,19 +1,31 @@
 //! Building the application: the database, the persister, the market
-//! recovered from the database, then the HTTP server around it. Tests build
-//! it on port 0 with a database of their own and talk to it over real HTTP.
+//! recovered from the database, the API's state, then the HTTP server
+//! around it. Tests build it on port 0 with a database of their own and
+//! talk to it over real HTTP.
 
 use std::net::{SocketAddr, TcpListener};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
-use actix::{Actor, Addr, Arbiter};
-use actix_web::dev::Server;
+use actix::{Actor, Addr, Arbiter, ArbiterHandle};
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
 use marketlab_actors::clock::{Clock, WallClock};
-use marketlab_actors::ledger::FeeSchedule;
+use marketlab_actors::ledger::{FeeSchedule, TaxConfig};
 use marketlab_actors::market::{Market, MarketConfig};
+use marketlab_actors::types::Symbol;
+use rand::TryRng;
 use sea_orm::DatabaseConnection;
+use tokio::sync::broadcast;
 
+use crate::admin::AdminSessions;
+use crate::api::rate_limit::{RateLimitSettings, RateLimiter};
+use crate::api::state::{IdSequence, Roles, TradingState};
+use crate::api::{self, ApiState};
+use crate::auth::{TokenSettings, Tokens, load_or_create_secret};
+use crate::market_data::board::MarketBoard;
+use crate::metrics::Metrics;
 use crate::persistence;
+use crate::persistence::repo::{accounts, companies, ids};
 use crate::persister::{Drain, Persister, PersisterConfig, PersisterHealth};
 use crate::recovery::recover;
 use crate::{demo, routes};
@@ -21,16 +33,49 @@ use crate::{demo, routes};
 /// The SQLite file a fresh machine runs on.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/marketlab.db?mode=rwc";
 
-#[derive(Debug, Clone)]
+/// How many news events and changed quotes a slow subscriber may fall
+/// behind before it skips ahead.
+const FEED_CAPACITY: usize = 1024;
+
+#[derive(Clone)]
 pub struct Settings {
     /// `host:port`; port 0 picks a free one.
     pub bind: String,
     pub demo: bool,
     /// `sqlite://...` or `postgres://...`.
     pub database_url: String,
+    /// Signs access tokens; made and stored in the database when not given.
+    pub jwt_secret: Option<String>,
+    pub tokens: TokenSettings,
+    pub rate_limit: RateLimitSettings,
 }
 
-/// What the HTTP handlers share.
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            bind: "127.0.0.1:8080".into(),
+            demo: false,
+            database_url: DEFAULT_DATABASE_URL.into(),
+            jwt_secret: None,
+            tokens: TokenSettings::default(),
+            rate_limit: RateLimitSettings::default(),
+        }
+    }
+}
+
+/// By hand: the secret never reaches a log.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("demo", &self.demo)
+            .field("tokens", &self.tokens)
+            .field("rate_limit", &self.rate_limit)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the plain HTTP routes share.
 #[derive(Clone)]
 pub struct AppState {
     pub market: Market,
@@ -44,6 +89,17 @@ pub struct Application {
     market: Market,
     persister: Addr<Persister>,
     writer: Arbiter,
+    feeds: Arbiter,
+}
+
+/// 32 bytes from the operating system: the seed of token and salt
+/// randomness, and a new signing secret.
+fn entropy() -> anyhow::Result<[u8; 32]> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::SysRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("the operating system gave no randomness: {e}"))?;
+    Ok(bytes)
 }
 
 impl Application {
@@ -58,12 +114,13 @@ impl Application {
         let writer = Arbiter::new();
         let persister = Persister::start_in_arbiter(&writer.handle(), move |_| persister);
         let clock: Arc<dyn Clock> = Arc::new(WallClock);
+        let fees = FeeSchedule::default();
         let recovered = recover(
             &db,
             MarketConfig::default(),
             clock,
             Some(persister.clone().recipient()),
-            FeeSchedule::default(),
+            fees,
         )
         .await?;
         if recovered.repaired_fills > 0 {
@@ -76,18 +133,38 @@ impl Application {
         if settings.demo {
             demo::list_companies(&db, &market).await?;
         }
+        let feeds = Arbiter::new();
+        let state = Arc::new(
+            api_state(
+                &settings,
+                &db,
+                &market,
+                fees,
+                health.clone(),
+                persister.clone(),
+                feeds.handle(),
+            )
+            .await?,
+        );
+        api::feeds::follow_all(Arc::clone(&state)).await;
+
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
         // Shared state is built once, outside the per-worker closure.
-        let state = web::Data::new(AppState {
+        let routes_state = web::Data::new(AppState {
             market: market.clone(),
             db,
             persister: health,
         });
+        let schema = web::Data::new(api::schema::build(Some(Arc::clone(&state))));
+        let api_state = web::Data::new(state);
         let server = HttpServer::new(move || {
             App::new()
-                .app_data(state.clone())
+                .app_data(routes_state.clone())
+                .app_data(schema.clone())
+                .app_data(api_state.clone())
                 .configure(routes::configure)
+                .configure(api::http::configure)
         })
         .listen(listener)?
         .run();
@@ -97,6 +174,7 @@ impl Application {
             market,
             persister,
             writer,
+            feeds,
         })
     }
 
@@ -104,13 +182,66 @@ impl Application {
         self.address
     }
 
-    /// Serve until SIGINT or SIGTERM, then write down everything pending
-    /// and stop the market.
+    /// Stops the server from outside (tests); `run_until_stopped` then
+    /// writes down what is pending and returns.
+    pub fn server_handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serve until SIGINT or SIGTERM (or a stop through the handle), then
+    /// write down everything pending and stop the market.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let served = self.server.await;
         self.persister.send(Drain).await?;
         self.market.shutdown();
+        self.feeds.stop();
         self.writer.stop();
         Ok(served?)
     }
+}
+
+async fn api_state(
+    settings: &Settings,
+    db: &DatabaseConnection,
+    market: &Market,
+    fees: FeeSchedule,
+    persister: Arc<PersisterHealth>,
+    writer: Addr<Persister>,
+    feeds: ArbiterHandle,
+) -> anyhow::Result<ApiState> {
+    let secret = load_or_create_secret(db, settings.jwt_secret.as_deref(), entropy()?).await?;
+    let tokens = Tokens::new(&secret, settings.tokens, entropy()?);
+    let highest = ids::max_ids(db).await?;
+    let roles = Roles::new(accounts::all(db).await?.into_iter().map(|a| (a.id, a.role)));
+    let trading = TradingState::default();
+    for company in companies::all(db).await? {
+        let Ok(symbol) = Symbol::new(&company.symbol) else {
+            continue;
+        };
+        if !company.listed {
+            trading.set_delisted(symbol);
+        } else if company.halted {
+            trading.set_halted(symbol, true);
+        }
+    }
+    Ok(ApiState {
+        market: market.clone(),
+        db: db.clone(),
+        tokens,
+        fees,
+        tax: TaxConfig::default(),
+        roles,
+        account_ids: IdSequence::after(highest.account.unwrap_or(0)),
+        news_ids: IdSequence::after(highest.news.unwrap_or(0)),
+        trading,
+        board: Arc::new(RwLock::new(MarketBoard::default())),
+        feeds,
+        metrics: Arc::new(Metrics::default()),
+        persister,
+        writer,
+        limiter: RateLimiter::new(settings.rate_limit),
+        admin: AdminSessions::default(),
+        news: broadcast::channel(FEED_CAPACITY).0,
+        quotes: broadcast::channel(FEED_CAPACITY).0,
+    })
 }

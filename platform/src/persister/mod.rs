@@ -12,7 +12,7 @@ mod write;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 use marketlab_actors::journal::{Change, Record};
@@ -48,6 +48,8 @@ pub struct PersisterHealth {
     failing: AtomicBool,
     batches: AtomicU64,
     changes: AtomicU64,
+    last_batch: AtomicU64,
+    last_lag_micros: AtomicU64,
 }
 
 impl PersisterHealth {
@@ -63,6 +65,26 @@ impl PersisterHealth {
     pub fn changes_written(&self) -> u64 {
         self.changes.load(Ordering::Relaxed)
     }
+
+    /// How many changes the last committed batch held.
+    pub fn last_batch_size(&self) -> u64 {
+        self.last_batch.load(Ordering::Relaxed)
+    }
+
+    /// How long the oldest change of the last committed batch waited, from
+    /// reaching the persister to its commit: how far the database is behind.
+    pub fn last_batch_lag(&self) -> Duration {
+        Duration::from_micros(self.last_lag_micros.load(Ordering::Relaxed))
+    }
+
+    /// A batch of `changes` committed; its oldest change had waited `lag`.
+    pub(crate) fn committed(&self, changes: u64, lag: Duration) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+        self.changes.fetch_add(changes, Ordering::Relaxed);
+        self.last_batch.store(changes, Ordering::Relaxed);
+        let micros = u64::try_from(lag.as_micros()).unwrap_or(u64::MAX);
+        self.last_lag_micros.store(micros, Ordering::Relaxed);
+    }
 }
 
 pub struct Persister {
@@ -70,6 +92,8 @@ pub struct Persister {
     config: PersisterConfig,
     listings: HashMap<Symbol, Listing>,
     pending: Vec<Change>,
+    /// When the oldest pending change arrived.
+    pending_since: Option<Instant>,
     waiting: Vec<oneshot::Sender<()>>,
     writing: bool,
     timer: Option<SpawnHandle>,
@@ -89,6 +113,7 @@ impl Persister {
             config,
             listings: listings.into_iter().map(|l| (l.symbol, l)).collect(),
             pending: Vec::new(),
+            pending_since: None,
             waiting: Vec::new(),
             writing: false,
             timer: None,
@@ -110,6 +135,7 @@ impl Persister {
             return;
         }
         let changes = std::mem::take(&mut self.pending);
+        let oldest = self.pending_since.take();
         let acks = std::mem::take(&mut self.waiting);
         let mut rows = Rows::default();
         for change in &changes {
@@ -127,8 +153,7 @@ impl Persister {
                 actix::clock::sleep(retry).await;
             }
             health.failing.store(false, Ordering::Relaxed);
-            health.batches.fetch_add(1, Ordering::Relaxed);
-            health.changes.fetch_add(count, Ordering::Relaxed);
+            health.committed(count, oldest.map_or(Duration::ZERO, |t| t.elapsed()));
         };
         ctx.spawn(written.into_actor(self).map(|(), act, ctx| {
             for ack in acks {
@@ -152,6 +177,9 @@ impl Handler<Record> for Persister {
     type Result = ();
 
     fn handle(&mut self, record: Record, ctx: &mut Context<Self>) {
+        if self.pending.is_empty() {
+            self.pending_since = Some(Instant::now());
+        }
         self.pending.push(record.change);
         self.waiting.extend(record.committed);
         if self.pending.len() >= self.config.max_batch {

@@ -18,4 +18,5 @@ pub mod realized_gain;
 pub mod refresh_token;
 pub mod scenario_run;
 pub mod sector;
+pub mod server_setting;
 pub mod trade;

@@ -1,11 +1,13 @@
 //! The cash journal: every movement of each account's cash.
 
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect,
 };
 
 use crate::persistence::batch;
+use crate::persistence::entities::enums::LedgerKind;
 use crate::persistence::entities::ledger_entry::{Column, Entity, Model};
 
 /// Appends the entries, in as few statements as fit. An entry number
@@ -65,5 +67,21 @@ pub async fn find_by_idempotency_key(
         .filter(Column::AccountId.eq(account_id))
         .filter(Column::IdempotencyKey.eq(key))
         .one(db)
+        .await
+}
+
+/// Each account's deposits less withdrawals, in cents, for the accounts that
+/// made any.
+pub async fn net_deposits(db: &impl ConnectionTrait) -> Result<Vec<(i64, i64)>, DbErr> {
+    // SUM of a BIGINT is NUMERIC on Postgres: cast it back.
+    let total = Expr::expr(Func::sum(Expr::col(Column::Amount))).cast_as("BIGINT");
+    Entity::find()
+        .select_only()
+        .column(Column::AccountId)
+        .column_as(total, "total")
+        .filter(Column::Kind.is_in([LedgerKind::Deposit, LedgerKind::Withdrawal]))
+        .group_by(Column::AccountId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
         .await
 }

@@ -20,4 +20,5 @@ pub mod realized;
 pub mod refresh_tokens;
 pub mod scenario_runs;
 pub mod sectors;
+pub mod server_settings;
 pub mod trades;

@@ -1,0 +1,150 @@
+//! The API's one error type. Every error reaches the client with
+//! `extensions.code` set to one of the contract's codes and a message a
+//! person can act on.
+
+use marketlab_actors::account::OrderError;
+use marketlab_actors::book::RejectReason;
+use marketlab_actors::ledger::LedgerError;
+use marketlab_actors::market::MarketError;
+use sea_orm::DbErr;
+
+/// Not `Display` on purpose: async-graphql turns anything displayable into
+/// an error without a code, and this type must only ever become one with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    Unauthenticated(String),
+    Forbidden(String),
+    BadInput(String),
+    NotFound(String),
+    Conflict(String),
+    InsufficientFunds(String),
+    InsufficientShares(String),
+    MarketHalted(String),
+    RateLimited {
+        per_second: u32,
+        burst: u32,
+    },
+    ScriptError(String),
+    /// Never shown in detail: the message is logged, the client gets a
+    /// generic one.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Unauthenticated(m)
+            | ApiError::Forbidden(m)
+            | ApiError::BadInput(m)
+            | ApiError::NotFound(m)
+            | ApiError::Conflict(m)
+            | ApiError::InsufficientFunds(m)
+            | ApiError::InsufficientShares(m)
+            | ApiError::MarketHalted(m)
+            | ApiError::ScriptError(m) => m.clone(),
+            ApiError::RateLimited { per_second, burst } => {
+                format!("too many requests: at most {per_second} per second with bursts of {burst}")
+            }
+            ApiError::Internal(_) => "internal error".to_owned(),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
+            ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::BadInput(_) => "BAD_USER_INPUT",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Conflict(_) => "CONFLICT",
+            ApiError::InsufficientFunds(_) => "INSUFFICIENT_FUNDS",
+            ApiError::InsufficientShares(_) => "INSUFFICIENT_SHARES",
+            ApiError::MarketHalted(_) => "MARKET_HALTED",
+            ApiError::RateLimited { .. } => "RATE_LIMITED",
+            ApiError::ScriptError(_) => "SCRIPT_ERROR",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn bad_input(message: impl Into<String>) -> ApiError {
+        ApiError::BadInput(message.into())
+    }
+
+    pub fn internal(error: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(error: ApiError) -> async_graphql::Error {
+        if let ApiError::Internal(detail) = &error {
+            tracing::error!("internal error answering a request: {detail}");
+        }
+        let code = error.code();
+        async_graphql::ErrorExtensions::extend_with(
+            async_graphql::Error::new(error.message()),
+            |_, e| e.set("code", code),
+        )
+    }
+}
+
+impl From<DbErr> for ApiError {
+    fn from(error: DbErr) -> ApiError {
+        ApiError::internal(format!("database: {error}"))
+    }
+}
+
+impl From<LedgerError> for ApiError {
+    fn from(error: LedgerError) -> ApiError {
+        let message = error.to_string();
+        match error {
+            LedgerError::InsufficientFunds { .. } => ApiError::InsufficientFunds(message),
+            LedgerError::InsufficientShares { .. } => ApiError::InsufficientShares(message),
+            LedgerError::Conflict(_) | LedgerError::DuplicateOrder(_) => {
+                ApiError::Conflict(message)
+            }
+            LedgerError::UnknownOrder(_) => ApiError::NotFound(message),
+            LedgerError::NotPositive(_)
+            | LedgerError::AboveLimit { .. }
+            | LedgerError::ZeroQuantity
+            | LedgerError::InvalidPrice(_)
+            | LedgerError::Overflow => ApiError::BadInput(message),
+            LedgerError::BeyondLimit { .. }
+            | LedgerError::Overfill { .. }
+            | LedgerError::InvalidConfig(_) => ApiError::Internal(message),
+        }
+    }
+}
+
+impl From<OrderError> for ApiError {
+    fn from(error: OrderError) -> ApiError {
+        let message = error.to_string();
+        match error {
+            OrderError::Ledger(e) => e.into(),
+            OrderError::Invalid(RejectReason::Halted) => ApiError::MarketHalted(message),
+            OrderError::Invalid(_)
+            | OrderError::NoProtectionPrice
+            | OrderError::ClientOrderIdTooLong(_) => ApiError::BadInput(message),
+            OrderError::UnknownOrder(_) => ApiError::NotFound(message),
+            OrderError::NotOpen(_) => ApiError::Conflict(message),
+            OrderError::UnknownSymbol(_) => ApiError::NotFound(message),
+            OrderError::BookUnavailable => ApiError::Internal(message),
+        }
+    }
+}
+
+impl From<MarketError> for ApiError {
+    fn from(error: MarketError) -> ApiError {
+        let message = error.to_string();
+        match error {
+            MarketError::AlreadyListed(_) | MarketError::AccountOpen(_) => {
+                ApiError::Conflict(message)
+            }
+            MarketError::UnknownIssuer(_) => ApiError::NotFound(message),
+            MarketError::EmptyIssue | MarketError::OffTick { .. } => ApiError::BadInput(message),
+            MarketError::Allotment(e) => e.into(),
+            MarketError::IssuerUnavailable => ApiError::Internal(message),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,17 @@
+//! The GraphQL API of ../shared/api/contract.graphql: types, resolvers,
+//! the role guard, errors with the contract's codes, and the HTTP and
+//! WebSocket transport.
+
+pub mod error;
+pub mod feeds;
+pub mod guard;
+pub mod http;
+pub mod rate_limit;
+pub mod resolvers;
+pub mod scalars;
+pub mod schema;
+pub mod state;
+pub mod types;
+
+pub use schema::{MarketSchema, sdl};
+pub use state::ApiState;

@@ -1,0 +1,9 @@
+//! The resolvers, one module per area; the schema merges them.
+
+pub mod admin;
+pub mod auth;
+pub mod bots;
+pub mod market;
+pub mod portfolio;
+pub mod subscription;
+pub mod trading;

@@ -1,0 +1,217 @@
+//! What the signed-in player owns and has done: lots, capital gains, sector
+//! weights, the cash ledger; and the players' leaderboard.
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, Object};
+use marketlab_actors::account::actor::Inspect;
+use marketlab_actors::ledger::{self, CapitalGainsReport as Report, HoldingView};
+use marketlab_actors::types::{Money, OrderId, Quantity, Symbol, Timestamp, TradeId};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::trading::{account_actor, limit, parse_symbol};
+use crate::api::error::{ApiError, ApiResult};
+use crate::api::guard::{RoleGuard, state, viewer};
+use crate::api::scalars::Dec;
+use crate::api::state::ApiState;
+use crate::api::types::{
+    Account, Balances, CapitalGainsReport, LeaderboardEntry, LedgerEntry, Lot, SectorWeight,
+};
+use crate::persistence::entities::enums::Role;
+use crate::persistence::entities::realized_gain;
+use crate::persistence::repo::{accounts, companies, ledger as ledger_rows, realized};
+use crate::persister::Drain;
+
+/// Waits until what the account has done so far is in the database: its
+/// mailbox first (events the books handed it), then the persister.
+pub async fn written_down(state: &ApiState, account: i64) -> ApiResult<()> {
+    account_actor(state, account)?
+        .send(Inspect(Box::new(|_| ())))
+        .await
+        .map_err(ApiError::internal)?;
+    state.writer.send(Drain).await.map_err(ApiError::internal)
+}
+
+/// Each listed company's price for valuing holdings: the last trade, or the
+/// IPO price before the first one; and its sector.
+async fn marks(state: &ApiState) -> ApiResult<HashMap<Symbol, (Money, String)>> {
+    let rows = companies::all(&state.db).await?;
+    let board = state.board.read().map_err(ApiError::internal)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let symbol = Symbol::new(&row.symbol).ok()?;
+            let last = board.quote(symbol).and_then(|q| q.last);
+            Some((symbol, (last.unwrap_or(Money(row.ipo_price)), row.sector)))
+        })
+        .collect())
+}
+
+fn gain_from_row(row: realized_gain::Model) -> ApiResult<ledger::RealizedGain> {
+    Ok(ledger::RealizedGain {
+        symbol: Symbol::new(&row.symbol).map_err(ApiError::internal)?,
+        order: OrderId(row.order_id as u64),
+        trade: TradeId(row.trade_id as u64),
+        quantity: Quantity(row.quantity as u64),
+        buy_price: Money(row.buy_price),
+        sell_price: Money(row.sell_price),
+        acquired_at: Timestamp(row.acquired_at),
+        sold_at: Timestamp(row.sold_at),
+        buy_fee: Money(row.buy_fee),
+        sell_costs: Money(row.sell_costs),
+        gain: Money(row.gain),
+    })
+}
+
+fn percent(numerator: Decimal, denominator: Decimal) -> Decimal {
+    if denominator.is_zero() {
+        return Decimal::ZERO;
+    }
+    (numerator / denominator * Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven)
+}
+
+#[derive(Default)]
+pub struct PortfolioQuery;
+
+#[Object]
+impl PortfolioQuery {
+    /// The caller's open FIFO lots, oldest first per symbol.
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn my_lots(&self, ctx: &Context<'_>, symbol: Option<String>) -> ApiResult<Vec<Lot>> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        let only = symbol.as_deref().map(parse_symbol).transpose()?;
+        let account = viewer.account;
+        account_actor(state, account)?
+            .send(Inspect(Box::new(move |core| {
+                let ledger = core.ledger();
+                let mut symbols: Vec<Symbol> = ledger.holdings().map(|h| h.symbol).collect();
+                symbols.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+                symbols
+                    .into_iter()
+                    .filter(|s| only.is_none_or(|o| o == *s))
+                    .flat_map(|s| {
+                        ledger
+                            .lots(s)
+                            .map(move |lot| Lot::new(account, s, lot))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            })))
+            .await
+            .map_err(ApiError::internal)
+    }
+
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn capital_gains(&self, ctx: &Context<'_>, year: i32) -> ApiResult<CapitalGainsReport> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        if !(1970..=9999).contains(&year) {
+            return Err(ApiError::bad_input(format!("year {year} is out of range")));
+        }
+        written_down(state, viewer.account).await?;
+        let rows = realized::for_year(&state.db, viewer.account, year)
+            .await?
+            .into_iter()
+            .map(gain_from_row)
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(Report::for_year(year, &rows, &state.tax)?.into())
+    }
+
+    /// How the caller's holdings split over sectors at last prices.
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn sector_weights(&self, ctx: &Context<'_>) -> ApiResult<Vec<SectorWeight>> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        let marks = marks(state).await?;
+        let weights = account_actor(state, viewer.account)?
+            .send(Inspect(Box::new(move |core| {
+                core.ledger().sector_weights(
+                    |s| marks.get(&s).map_or(Money::ZERO, |m| m.0),
+                    |s| marks.get(&s).map_or("Unknown", |m| m.1.as_str()),
+                )
+            })))
+            .await
+            .map_err(ApiError::internal)??;
+        Ok(weights
+            .into_iter()
+            .map(|w| SectorWeight {
+                sector: w.sector,
+                market_value: w.value.into(),
+                weight: Dec(w.weight),
+            })
+            .collect())
+    }
+
+    /// The caller's cash movements, newest first.
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn ledger(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 100)] limit: Option<i32>,
+    ) -> ApiResult<Vec<LedgerEntry>> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        let limit = self::limit(limit, 100)?;
+        written_down(state, viewer.account).await?;
+        Ok(ledger_rows::recent(&state.db, viewer.account, limit)
+            .await?
+            .into_iter()
+            .map(LedgerEntry::from)
+            .collect())
+    }
+
+    /// Individual players by return on their net deposits.
+    async fn leaderboard(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] limit: Option<i32>,
+    ) -> ApiResult<Vec<LeaderboardEntry>> {
+        let state = state(ctx);
+        let limit = self::limit(limit, 20)? as usize;
+        let marks = marks(state).await?;
+        let deposits: HashMap<i64, i64> = ledger_rows::net_deposits(&state.db)
+            .await?
+            .into_iter()
+            .collect();
+        let players: Vec<_> = accounts::all(&state.db)
+            .await?
+            .into_iter()
+            .filter(|row| row.role == Role::Individual)
+            .collect();
+        let mut standings = Vec::with_capacity(players.len());
+        for row in players {
+            let balances = Balances::of(state, row.id).await?;
+            let equity = equity(&balances, |s| marks.get(&s).map(|m| m.0))?;
+            let net = Money(deposits.get(&row.id).copied().unwrap_or(0));
+            let gain = equity.to_decimal() - net.to_decimal();
+            let ret = percent(gain, net.to_decimal());
+            standings.push((ret, equity, row, balances));
+        }
+        standings.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
+        Ok(standings
+            .into_iter()
+            .take(limit)
+            .enumerate()
+            .map(|(i, (ret, equity, row, balances))| LeaderboardEntry {
+                rank: i as i32 + 1,
+                account: Account::from(row).with_balances(balances),
+                equity: equity.into(),
+                return_percent: Dec(ret),
+            })
+            .collect())
+    }
+}
+
+/// Cash plus every holding at its mark.
+fn equity(balances: &Balances, mark: impl Fn(Symbol) -> Option<Money>) -> ApiResult<Money> {
+    balances
+        .holdings
+        .iter()
+        .try_fold(balances.cash, |sum, h: &HoldingView| {
+            let value = h.market_value(mark(h.symbol).unwrap_or(Money::ZERO))?;
+            sum.checked_add(value)
+        })
+        .ok_or_else(|| ApiError::internal("equity overflows"))
+}

@@ -1,0 +1,323 @@
+//! The signed-in player's account and orders: me, order, myOrders, deposit,
+//! withdraw, placeOrder, cancelOrder.
+
+use std::collections::HashMap;
+
+use actix::Addr;
+use async_graphql::{Context, ID, Object};
+use marketlab_actors::account::actor::{
+    AccountActor, CancelOrder, Deposit, Inspect, PlaceOrder, Withdraw,
+};
+use marketlab_actors::account::{EndReason, OrderRecord, OrderRequest};
+use marketlab_actors::book::{OrderKind, RejectReason};
+use marketlab_actors::ledger::LedgerEntry as DomainEntry;
+use marketlab_actors::types::{AccountId, Money, OrderId, Quantity, Symbol, TickSize};
+
+use crate::api::error::{ApiError, ApiResult};
+use crate::api::guard::{RoleGuard, state, viewer};
+use crate::api::scalars::Dec;
+use crate::api::state::{ApiState, Tradable};
+use crate::api::types::enums::{OrderStatus, OrderType, TimeInForce};
+use crate::api::types::inputs::PlaceOrderInput;
+use crate::api::types::{Account, LedgerEntry, Order};
+use crate::persistence::entities::enums as db;
+use crate::persistence::repo::{accounts, fills, orders};
+
+/// The most rows one list query returns.
+pub const MAX_LIMIT: i32 = 1000;
+
+/// A list argument's limit: `default` when not given (or null).
+pub fn limit(limit: Option<i32>, default: i32) -> ApiResult<u64> {
+    let limit = limit.unwrap_or(default);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_input(format!(
+            "limit must be between 1 and {MAX_LIMIT}"
+        )));
+    }
+    Ok(limit as u64)
+}
+
+pub fn parse_symbol(text: &str) -> ApiResult<Symbol> {
+    Symbol::new(text).map_err(|e| ApiError::bad_input(format!("{text:?}: {e}")))
+}
+
+pub fn account_actor(state: &ApiState, account: i64) -> ApiResult<Addr<AccountActor>> {
+    state
+        .market
+        .account(AccountId(account as u64))
+        .ok_or_else(|| ApiError::internal(format!("account {account} is not running")))
+}
+
+fn parse_order_id(id: &ID) -> ApiResult<OrderId> {
+    id.parse::<u64>()
+        .map(OrderId)
+        .map_err(|_| ApiError::bad_input(format!("{:?} is not an order id", id.as_str())))
+}
+
+/// A positive amount of money with at most two decimal places.
+pub fn parse_amount(amount: Dec) -> ApiResult<Money> {
+    let money = Money::from_decimal(amount.0)
+        .map_err(|e| ApiError::bad_input(format!("amount {}: {e}", amount.0)))?;
+    if money <= Money::ZERO {
+        return Err(ApiError::bad_input(format!(
+            "amount {} must be positive",
+            amount.0
+        )));
+    }
+    Ok(money)
+}
+
+fn tick_of(state: &ApiState, symbol: Symbol) -> Option<TickSize> {
+    state.market.book(symbol).map(|book| book.listing.tick)
+}
+
+fn to_api(state: &ApiState, record: &OrderRecord) -> ApiResult<Order> {
+    let tick = tick_of(state, record.symbol)
+        .ok_or_else(|| ApiError::internal(format!("no book for {}", record.symbol)))?;
+    Ok(Order::from_record(record, tick))
+}
+
+#[derive(Default)]
+pub struct TradingQuery;
+
+#[Object]
+impl TradingQuery {
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<Account> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        let row = accounts::find(&state.db, viewer.account)
+            .await?
+            .ok_or_else(|| ApiError::NotFound("your account is gone".into()))?;
+        Ok(Account::from(row))
+    }
+
+    /// One of the caller's orders, or null.
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Order>> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        let id = parse_order_id(&id)?;
+        let live = account_actor(state, viewer.account)?
+            .send(Inspect(Box::new(move |core| core.order(id))))
+            .await
+            .map_err(ApiError::internal)?;
+        if let Some(record) = live {
+            return to_api(state, &record).map(Some);
+        }
+        let Some(row) = orders::find(&state.db, id.0 as i64).await? else {
+            return Ok(None);
+        };
+        if row.account_id != viewer.account {
+            return Ok(None);
+        }
+        let fills = fills::for_order(&state.db, row.id).await?;
+        Ok(Some(Order::from_row(row, fills)))
+    }
+
+    /// The caller's orders, newest first.
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn my_orders(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<Vec<OrderStatus>>,
+        symbol: Option<String>,
+        #[graphql(default = 100)] limit: Option<i32>,
+    ) -> ApiResult<Vec<Order>> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        let limit = self::limit(limit, 100)?;
+        let statuses: Vec<db::OrderStatus> = status
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let symbol = symbol.as_deref().map(parse_symbol).transpose()?;
+        let rows = orders::for_account(
+            &state.db,
+            viewer.account,
+            &statuses,
+            symbol.as_ref().map(Symbol::as_str),
+            limit,
+        )
+        .await?;
+        // The account's memory is never behind the database: prefer it.
+        let ids: Vec<OrderId> = rows.iter().map(|r| OrderId(r.id as u64)).collect();
+        let live: HashMap<OrderId, OrderRecord> = account_actor(state, viewer.account)?
+            .send(Inspect(Box::new(move |core| {
+                ids.into_iter()
+                    .filter_map(|id| core.order(id).map(|r| (id, r)))
+                    .collect()
+            })))
+            .await
+            .map_err(ApiError::internal)?;
+        let mut fill_rows = fills::for_orders(
+            &state.db,
+            &rows
+                .iter()
+                .filter(|r| !live.contains_key(&OrderId(r.id as u64)))
+                .map(|r| r.id)
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            match live.get(&OrderId(row.id as u64)) {
+                Some(record) => out.push(to_api(state, record)?),
+                None => {
+                    let (mine, rest): (Vec<_>, Vec<_>) =
+                        fill_rows.into_iter().partition(|f| f.order_id == row.id);
+                    fill_rows = rest;
+                    out.push(Order::from_row(row, mine));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Default)]
+pub struct TradingMutation;
+
+#[Object]
+impl TradingMutation {
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn deposit(&self, ctx: &Context<'_>, amount: Dec) -> ApiResult<LedgerEntry> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        let amount = parse_amount(amount)?;
+        let entry: DomainEntry = account_actor(state, viewer.account)?
+            .send(Deposit { amount, key: None })
+            .await
+            .map_err(ApiError::internal)??;
+        Ok(LedgerEntry::from_entry(viewer.account, &entry))
+    }
+
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn withdraw(&self, ctx: &Context<'_>, amount: Dec) -> ApiResult<LedgerEntry> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        let amount = parse_amount(amount)?;
+        let entry: DomainEntry = account_actor(state, viewer.account)?
+            .send(Withdraw { amount, key: None })
+            .await
+            .map_err(ApiError::internal)??;
+        Ok(LedgerEntry::from_entry(viewer.account, &entry))
+    }
+
+    /// Answered once the book has taken the order (and what it did is
+    /// written down). A request that fails validation changes nothing.
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn place_order(&self, ctx: &Context<'_>, input: PlaceOrderInput) -> ApiResult<Order> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        let request = order_request(state, input)?;
+        state.metrics.order_placed();
+        let record = account_actor(state, viewer.account)?
+            .send(PlaceOrder(request))
+            .await
+            .map_err(ApiError::internal)??;
+        if let Some(EndReason::Rejected(RejectReason::Halted)) = record.end_reason {
+            return Err(ApiError::MarketHalted(format!(
+                "trading in {} is halted",
+                record.symbol
+            )));
+        }
+        to_api(state, &record)
+    }
+
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn cancel_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        let id = parse_order_id(&id)?;
+        let record = account_actor(state, viewer.account)?
+            .send(CancelOrder(id))
+            .await
+            .map_err(ApiError::internal)??;
+        to_api(state, &record)
+    }
+}
+
+/// Checks everything about an order that can be checked without the
+/// account: the symbol trades, the prices fit the type and the tick, the
+/// quantity is a whole positive number of shares.
+fn order_request(state: &ApiState, input: PlaceOrderInput) -> ApiResult<OrderRequest> {
+    let symbol = parse_symbol(&input.symbol)?;
+    let Some(book) = state.market.book(symbol) else {
+        return Err(ApiError::NotFound(format!(
+            "no company is listed as {symbol}"
+        )));
+    };
+    match state.trading.tradable(symbol) {
+        Tradable::Yes => {}
+        Tradable::Halted => {
+            return Err(ApiError::MarketHalted(format!(
+                "trading in {symbol} is halted"
+            )));
+        }
+        Tradable::Delisted => {
+            return Err(ApiError::NotFound(format!("{symbol} is delisted")));
+        }
+    }
+    let max = book.listing.config.max_order_quantity;
+    let quantity = u64::try_from(input.quantity.0)
+        .ok()
+        .filter(|q| *q >= 1 && *q <= max.0)
+        .map(Quantity)
+        .ok_or_else(|| {
+            ApiError::bad_input(format!(
+                "quantity {} must be a whole number of shares from 1 to {}",
+                input.quantity.0, max.0
+            ))
+        })?;
+    let tick = book.listing.tick;
+    let price = |name: &str, value: Option<Dec>| -> ApiResult<_> {
+        let value = value.ok_or_else(|| {
+            ApiError::bad_input(format!("a {:?} order needs {name}", input.order_type))
+        })?;
+        tick.price(value.0)
+            .map_err(|e| ApiError::bad_input(format!("{name} {}: {e}", value.0)))
+    };
+    let forbid = |name: &str, value: &Option<Dec>| -> ApiResult<()> {
+        match value {
+            Some(_) => Err(ApiError::bad_input(format!(
+                "a {:?} order takes no {name}",
+                input.order_type
+            ))),
+            None => Ok(()),
+        }
+    };
+    let kind = match input.order_type {
+        OrderType::Market => {
+            forbid("limitPrice", &input.limit_price)?;
+            forbid("stopPrice", &input.stop_price)?;
+            OrderKind::Market
+        }
+        OrderType::Limit => {
+            forbid("stopPrice", &input.stop_price)?;
+            OrderKind::Limit {
+                price: price("limitPrice", input.limit_price)?,
+            }
+        }
+        OrderType::Stop => {
+            forbid("limitPrice", &input.limit_price)?;
+            OrderKind::Stop {
+                trigger: price("stopPrice", input.stop_price)?,
+            }
+        }
+        OrderType::StopLimit => OrderKind::StopLimit {
+            trigger: price("stopPrice", input.stop_price)?,
+            price: price("limitPrice", input.limit_price)?,
+        },
+    };
+    let tif = db::TimeInForce::from(input.time_in_force.unwrap_or(TimeInForce::Gtc)).into();
+    Ok(OrderRequest {
+        symbol,
+        side: db::Side::from(input.side).into(),
+        kind,
+        tif,
+        quantity,
+        client_order_id: input.client_order_id,
+    })
+}

@@ -1,0 +1,74 @@
+//! The contract's enums, each mapped one to one onto the stored enum of the
+//! same name (which maps onto the domain's).
+
+use async_graphql::Enum;
+
+use crate::persistence::entities::enums as db;
+
+macro_rules! mirror_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum)]
+        pub enum $name { $($variant),+ }
+
+        impl From<db::$name> for $name {
+            fn from(value: db::$name) -> $name {
+                match value { $(db::$name::$variant => $name::$variant),+ }
+            }
+        }
+
+        impl From<$name> for db::$name {
+            fn from(value: $name) -> db::$name {
+                match value { $($name::$variant => db::$name::$variant),+ }
+            }
+        }
+    };
+}
+
+mirror_enum!(Role {
+    Admin,
+    Instructor,
+    Individual,
+    Corporate,
+    Bot
+});
+mirror_enum!(Side { Buy, Sell });
+mirror_enum!(OrderType {
+    Market,
+    Limit,
+    Stop,
+    StopLimit
+});
+mirror_enum!(TimeInForce { Gtc, Day, Ioc, Fok });
+mirror_enum!(OrderStatus {
+    PendingTrigger,
+    Open,
+    PartiallyFilled,
+    Filled,
+    Cancelled,
+    Expired,
+    Rejected,
+});
+mirror_enum!(LedgerKind {
+    Deposit,
+    Withdrawal,
+    Buy,
+    Sell,
+    Fee,
+    Tax,
+    Dividend
+});
+mirror_enum!(BotStatus {
+    Running,
+    Stopped,
+    Failed
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum)]
+pub enum CandleInterval {
+    M1,
+    M5,
+    M15,
+    H1,
+    D1,
+}

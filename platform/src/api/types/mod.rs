@@ -1,0 +1,17 @@
+//! The contract's object, input and enum types, built from the domain and
+//! from stored rows. Money is converted from cents to `Decimal` here only.
+
+pub mod account;
+pub mod bots;
+pub mod enums;
+pub mod inputs;
+pub mod market;
+pub mod order;
+
+pub use account::{
+    Account, AuthPayload, Balances, CapitalGainsReport, Holding, LeaderboardEntry, LedgerEntry,
+    Lot, RealizedGain, SectorWeight,
+};
+pub use bots::{Bot, BotScript};
+pub use market::{Candle, Company, FinancialReport, NewsEvent, OrderBook, Quote, Sector, Trade};
+pub use order::{Fill, Order};
