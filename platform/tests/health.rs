@@ -21,6 +21,7 @@ async fn spawn_app(demo: bool, database_url: &str) -> String {
         bind: "127.0.0.1:0".into(),
         demo,
         database_url: database_url.to_owned(),
+        ..Settings::default()
     })
     .await
     .expect("the application builds");

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::{SecondsFormat, TimeZone, Utc};
 use marketlab_actors::types::{Money, Timestamp};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Longest decimal string accepted: more digits than any amount we keep.
 const MAX_DECIMAL_CHARS: usize = 40;
@@ -43,6 +43,17 @@ impl ScalarType for Dec {
 
     fn to_value(&self) -> Value {
         Value::String(self.0.to_string())
+    }
+}
+
+impl Dec {
+    /// `value` to exactly `places` decimal places, half to even, so that
+    /// equal values always print alike ("0.00", not "0").
+    pub fn fixed(value: Decimal, places: u32) -> Dec {
+        let mut rounded =
+            value.round_dp_with_strategy(places, RoundingStrategy::MidpointNearestEven);
+        rounded.rescale(places);
+        Dec(rounded)
     }
 }
 
@@ -139,6 +150,17 @@ mod tests {
         }
         assert!(Dec::parse(Value::Number(12.into())).is_err());
         assert!(parse(&"9".repeat(41)).is_err());
+    }
+
+    #[test]
+    fn fixed_places_round_half_to_even() {
+        assert_eq!(
+            Dec::fixed(Decimal::ZERO, 2).to_value(),
+            Value::String("0.00".into())
+        );
+        assert_eq!(Dec::fixed(Decimal::new(125, 3), 2).0.to_string(), "0.12");
+        assert_eq!(Dec::fixed(Decimal::new(135, 3), 2).0.to_string(), "0.14");
+        assert_eq!(Dec::fixed(Decimal::new(-5, 1), 4).0.to_string(), "-0.5000");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use async_graphql::{Context, Object};
 use marketlab_actors::book::actor::Depth;
 use marketlab_actors::types::{Money, Symbol, Timestamp};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::trading::{limit, parse_symbol};
 use crate::api::error::{ApiError, ApiResult};
@@ -128,9 +128,9 @@ impl MarketQuery {
                     }
                 }
                 let change_percent = (!open_value.is_zero()).then(|| {
-                    Dec(
-                        ((now_value - open_value) / open_value * Decimal::ONE_HUNDRED)
-                            .round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven),
+                    Dec::fixed(
+                        (now_value - open_value) / open_value * Decimal::ONE_HUNDRED,
+                        2,
                     )
                 });
                 Sector {

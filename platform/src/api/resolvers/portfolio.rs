@@ -7,7 +7,7 @@ use async_graphql::{Context, Object};
 use marketlab_actors::account::actor::Inspect;
 use marketlab_actors::ledger::{self, CapitalGainsReport as Report, HoldingView};
 use marketlab_actors::types::{Money, OrderId, Quantity, Symbol, Timestamp, TradeId};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::trading::{account_actor, limit, parse_symbol};
 use crate::api::error::{ApiError, ApiResult};
@@ -63,12 +63,12 @@ fn gain_from_row(row: realized_gain::Model) -> ApiResult<ledger::RealizedGain> {
     })
 }
 
-fn percent(numerator: Decimal, denominator: Decimal) -> Decimal {
+/// `numerator / denominator` in percent to 2 places; 0 over nothing.
+fn percent(numerator: Decimal, denominator: Decimal) -> Dec {
     if denominator.is_zero() {
-        return Decimal::ZERO;
+        return Dec::fixed(Decimal::ZERO, 2);
     }
-    (numerator / denominator * Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven)
+    Dec::fixed(numerator / denominator * Decimal::ONE_HUNDRED, 2)
 }
 
 #[derive(Default)]
@@ -189,7 +189,12 @@ impl PortfolioQuery {
             let ret = percent(gain, net.to_decimal());
             standings.push((ret, equity, row, balances));
         }
-        standings.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
+        standings.sort_by(|a, b| {
+            b.0.0
+                .cmp(&a.0.0)
+                .then(b.1.cmp(&a.1))
+                .then(a.2.id.cmp(&b.2.id))
+        });
         Ok(standings
             .into_iter()
             .take(limit)
@@ -198,7 +203,7 @@ impl PortfolioQuery {
                 rank: i as i32 + 1,
                 account: Account::from(row).with_balances(balances),
                 equity: equity.into(),
-                return_percent: Dec(ret),
+                return_percent: ret,
             })
             .collect())
     }

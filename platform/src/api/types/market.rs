@@ -3,7 +3,7 @@
 
 use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use marketlab_actors::types::{Money, Symbol};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::api::error::ApiResult;
 use crate::api::guard::state;
@@ -110,8 +110,7 @@ impl FinancialReport {
     pub fn new(row: financial_report::Model, shares_outstanding: i64) -> FinancialReport {
         let net_income = Money(row.net_income).to_decimal();
         let eps = if shares_outstanding > 0 {
-            (net_income / Decimal::from(shares_outstanding))
-                .round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven)
+            net_income / Decimal::from(shares_outstanding)
         } else {
             Decimal::ZERO
         };
@@ -121,7 +120,7 @@ impl FinancialReport {
             revenue: Money(row.revenue).into(),
             operating_profit: Money(row.operating_profit).into(),
             net_income: Dec(net_income),
-            eps: Dec(eps),
+            eps: Dec::fixed(eps, 4),
             published_at: row.published_at.into(),
         }
     }

@@ -5,7 +5,7 @@ use async_graphql::{ID, SimpleObject};
 use marketlab_actors::account::{FillRecord, OrderRecord};
 use marketlab_actors::book::OrderKind;
 use marketlab_actors::types::{Money, TickSize};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::enums::{OrderStatus, OrderType, Side, TimeInForce};
 use crate::api::scalars::{DateTime, Dec, Long};
@@ -49,7 +49,7 @@ pub struct Order {
 fn average(filled_value: i64, filled: i64) -> Option<Dec> {
     (filled > 0).then(|| {
         let average = Money(filled_value).to_decimal() / Decimal::from(filled);
-        Dec(average.round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven))
+        Dec::fixed(average, 4)
     })
 }
 
