@@ -1,6 +1,9 @@
 //! Plain HTTP routes (the GraphQL API joins them in its own module).
 
+use std::time::Duration;
+
 use actix_web::{HttpResponse, get, web};
+use marketlab_actors::book::actor::TopOfBook;
 use serde::Serialize;
 
 use crate::startup::AppState;
@@ -14,11 +17,16 @@ struct Health {
     status: &'static str,
     database: &'static str,
     persister: &'static str,
+    /// Books answering.
     books: Vec<String>,
+    /// Books that did not answer within a second.
+    stalled_books: Vec<String>,
 }
 
-/// 200 when the database answers and the persister is writing; 503 with
-/// what is wrong otherwise.
+const BOOK_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// 200 when the database answers, the persister is writing and every book
+/// answers; 503 with what is wrong otherwise.
 #[get("/health")]
 async fn health(state: web::Data<AppState>) -> HttpResponse {
     let database = if state.db.ping().await.is_ok() {
@@ -31,17 +39,31 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     } else {
         "ok"
     };
-    let healthy = database == "ok" && persister == "ok";
+    let mut books = Vec::new();
+    let mut stalled = Vec::new();
+    for symbol in state.market.symbols() {
+        let answered = match state.market.book(symbol) {
+            Some(book) => book
+                .addr
+                .send(TopOfBook)
+                .timeout(BOOK_TIMEOUT)
+                .await
+                .is_ok(),
+            None => false,
+        };
+        if answered {
+            books.push(symbol.to_string());
+        } else {
+            stalled.push(symbol.to_string());
+        }
+    }
+    let healthy = database == "ok" && persister == "ok" && stalled.is_empty();
     let body = Health {
         status: if healthy { "ok" } else { "unhealthy" },
         database,
         persister,
-        books: state
-            .market
-            .symbols()
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        books,
+        stalled_books: stalled,
     };
     if healthy {
         HttpResponse::Ok().json(body)

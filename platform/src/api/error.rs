@@ -148,3 +148,60 @@ impl From<MarketError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use marketlab_actors::types::{Money, OrderId, Quantity, Symbol};
+
+    use super::*;
+
+    fn code_of(error: impl Into<ApiError>) -> &'static str {
+        error.into().code()
+    }
+
+    #[test]
+    fn domain_errors_map_to_the_contract_codes() {
+        let acme = Symbol::new("ACME").unwrap();
+        assert_eq!(
+            code_of(LedgerError::InsufficientFunds {
+                needed: Money(2),
+                available: Money(1)
+            }),
+            "INSUFFICIENT_FUNDS"
+        );
+        assert_eq!(
+            code_of(OrderError::Ledger(LedgerError::InsufficientShares {
+                symbol: acme,
+                needed: Quantity(2),
+                available: Quantity(1)
+            })),
+            "INSUFFICIENT_SHARES"
+        );
+        assert_eq!(
+            code_of(OrderError::Invalid(RejectReason::Halted)),
+            "MARKET_HALTED"
+        );
+        assert_eq!(
+            code_of(OrderError::Invalid(RejectReason::ZeroQuantity)),
+            "BAD_USER_INPUT"
+        );
+        assert_eq!(code_of(OrderError::UnknownOrder(OrderId(1))), "NOT_FOUND");
+        assert_eq!(code_of(OrderError::NotOpen(OrderId(1))), "CONFLICT");
+        assert_eq!(code_of(MarketError::AlreadyListed(acme)), "CONFLICT");
+        assert_eq!(code_of(LedgerError::Overflow), "BAD_USER_INPUT");
+        assert_eq!(code_of(DbErr::Custom("boom".into())), "INTERNAL");
+    }
+
+    #[test]
+    fn the_code_reaches_the_graphql_error_and_internals_stay_inside() {
+        let error: async_graphql::Error = ApiError::Internal("secret detail".into()).into();
+        assert_eq!(error.message, "internal error");
+        let server = error.into_server_error(Default::default());
+        let code = server
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .cloned();
+        assert_eq!(code, Some(async_graphql::Value::from("INTERNAL")));
+    }
+}
