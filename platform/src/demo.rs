@@ -31,7 +31,7 @@ const LEVELS: i64 = 5;
 const STEP_BPS: i64 = 50;
 const LEVEL_SHARES: u64 = 1_000;
 /// The cash of the account that bids for the demo's shares.
-const BIDDER_CASH: Money = Money(100_000_000_00);
+const BIDDER_CASH: Money = Money(10_000_000_000); // 100,000,000.00
 
 /// List every demo company not listed yet, each with its own corporate
 /// issuer account holding all its shares, asks from the issuer above the IPO

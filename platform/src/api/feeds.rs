@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use marketlab_actors::book::actor::Depth;
+use marketlab_actors::book::L1;
+use marketlab_actors::book::actor::{Depth, TopOfBook};
 use marketlab_actors::market::BookHandle;
 use marketlab_actors::types::{Money, Symbol};
 use tokio::sync::broadcast::error::RecvError;
@@ -74,6 +75,14 @@ async fn run(state: Arc<ApiState>, book: BookHandle) {
 
 async fn resync(state: &ApiState, book: &BookHandle) {
     let symbol = book.listing.symbol;
+    if let Ok(L1 {
+        last: Some(last), ..
+    }) = book.addr.send(TopOfBook).await
+    {
+        if let Ok(mut board) = state.board.write() {
+            board.carry_last_price(symbol, last);
+        }
+    }
     match book.addr.send(Depth(usize::MAX)).await {
         Ok(l2) => {
             if let Ok(mut board) = state.board.write() {

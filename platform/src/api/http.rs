@@ -6,12 +6,13 @@ use std::time::Instant;
 
 use actix_web::http::header::{AUTHORIZATION, ContentType};
 use actix_web::{HttpRequest, HttpResponse, guard, web};
+use async_graphql::Data;
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{Data, ServerError};
 use async_graphql_actix_web::GraphQLSubscription;
 use futures_util::StreamExt;
 use marketlab_actors::types::Timestamp;
 
+use super::codes::code_of;
 use super::error::ApiError;
 use super::guard::Caller;
 use super::schema::MarketSchema;
@@ -105,26 +106,12 @@ async fn graphql(
             )));
         }
     };
-    let mut response = schema.execute(query.data(caller)).await;
-    for error in &mut response.errors {
-        let code = ensure_code(error);
-        state.metrics.reject(&code);
+    let response = schema.execute(query.data(caller)).await;
+    for error in &response.errors {
+        state.metrics.reject(code_of(error));
     }
     state.metrics.observe_request(started.elapsed());
     HttpResponse::Ok().json(response)
-}
-
-/// Errors async-graphql raises itself (a query that does not parse or
-/// validate, a bad variable) carry no code: they are the caller's input.
-fn ensure_code(error: &mut ServerError) -> String {
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    match extensions.get("code") {
-        Some(async_graphql::Value::String(code)) => code.clone(),
-        _ => {
-            extensions.set("code", "BAD_USER_INPUT");
-            "BAD_USER_INPUT".to_owned()
-        }
-    }
 }
 
 /// Counts open WebSocket connections: dropped with the connection.

@@ -2,6 +2,7 @@
 //! the role guard, errors with the contract's codes, and the HTTP and
 //! WebSocket transport.
 
+pub mod codes;
 pub mod error;
 pub mod feeds;
 pub mod guard;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use async_graphql::{MergedObject, Schema};
 
+use super::codes::ErrorCodes;
 use super::resolvers::admin::AdminMutation;
 use super::resolvers::auth::AuthMutation;
 use super::resolvers::bots::{BotMutation, BotQuery};
@@ -30,6 +31,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 
 pub fn build(state: Option<Arc<ApiState>>) -> MarketSchema {
     let builder = Schema::build(Query::default(), Mutation::default(), Subscription)
+        .extension(ErrorCodes)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY);
     match state {

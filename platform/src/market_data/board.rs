@@ -94,6 +94,9 @@ struct SymbolBoard {
     bids: BTreeMap<Price, (Quantity, u32)>,
     asks: BTreeMap<Price, (Quantity, u32)>,
     session: Session,
+    /// The last price before this session's first trade (carried over a
+    /// restart from the book), so a quote has a last price at once.
+    carried_last: Option<Price>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -126,8 +129,17 @@ impl MarketBoard {
                 bids: BTreeMap::new(),
                 asks: BTreeMap::new(),
                 session: Session::default(),
+                carried_last: None,
             },
         );
+    }
+
+    /// The last price the book printed before the board started watching
+    /// it (after a restart); this session's trades take over from it.
+    pub fn carry_last_price(&mut self, symbol: Symbol, last: Price) {
+        if let Some(board) = self.symbols.get_mut(&symbol) {
+            board.carried_last = Some(last);
+        }
     }
 
     /// The symbols on the board, alphabetically.
@@ -210,7 +222,7 @@ impl MarketBoard {
         let money = |price: Price| board.tick.to_money(price);
         let (bid, ask) = board.top();
         let prices = board.session.prices;
-        let last = prices.map(|p| money(p.last));
+        let last = prices.map(|p| p.last).or(board.carried_last).map(money);
         let change = last.zip(board.reference).map(|(last, r)| last - r);
         let change_percent = change
             .zip(board.reference)
@@ -562,6 +574,15 @@ mod tests {
                 at: Timestamp(m.clock),
             }]
         );
+    }
+
+    #[test]
+    fn a_carried_last_price_shows_until_the_first_trade() {
+        let mut m = Mirror::new();
+        m.board.carry_last_price(acme(), Price(10_250));
+        let quote = m.board.quote(acme()).unwrap();
+        assert_eq!(quote.last, Some(nickel().to_money(Price(10_250))));
+        assert_eq!(quote.open, None);
     }
 
     #[test]
