@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use marketlab_actors::account::{AccountCore, FillRecord, OrderRecord, check_shares_conserved};
 use marketlab_actors::book::{
-    BookConfig, BookState, OrderBook, OrderKind, PendingStop, RestingOrder, Trade,
+    BookConfig, BookEvent, BookState, CancelReason, OrderBook, OrderKind, PendingStop,
+    RestingOrder, Trade,
 };
 use marketlab_actors::clock::Clock;
 use marketlab_actors::journal::{Change, Journal};
@@ -67,6 +68,7 @@ pub async fn recover(
         .collect::<Result<_, RecoveryError>>()?;
     let mut cores = load_accounts(db, &listings, fees).await?;
     let repaired_fills = repair(db, &listings, &mut cores).await?;
+    cancel_unplaced(db, &listings, &mut cores, clock.now()).await?;
     check_conservation(&cores, &listings)?;
 
     let market = Market::with_journal(config, clock, journal);
@@ -365,18 +367,64 @@ async fn repair(
         }
     }
     if repaired > 0 {
-        let mut rows = Rows::default();
-        let mut known: HashMap<Symbol, Listing> =
-            listings.iter().map(|(s, (l, _))| (*s, *l)).collect();
-        for core in cores.values_mut() {
-            if let Some(changes) = core.take_changes() {
-                rows.add(&Change::Account(Box::new(changes)), &mut known);
-            }
-        }
-        write_rows(db, &rows).await?;
+        write_changes(db, listings, cores).await?;
         tracing::warn!("recovery settled {repaired} trade sides that had not been written down");
     }
     Ok(repaired)
+}
+
+/// Orders whose reservation was written down but whose place in the book
+/// was not (the server stopped between the two) never reached a book that
+/// survived: nobody was told they were taken, so they are cancelled and
+/// their reservations released.
+async fn cancel_unplaced(
+    db: &DatabaseConnection,
+    listings: &HashMap<Symbol, (Listing, company::Model)>,
+    cores: &mut HashMap<AccountId, AccountCore>,
+    at: Timestamp,
+) -> Result<usize, RecoveryError> {
+    let mut cancelled = 0;
+    for core in cores.values_mut() {
+        let unplaced: Vec<BookEvent> = core
+            .open_orders()
+            .filter(|o| o.priority_seq.is_none())
+            .map(|o| BookEvent::Cancelled {
+                seq: 0,
+                id: o.id,
+                account: o.account,
+                remaining: o.remaining(),
+                reason: CancelReason::Administrative,
+            })
+            .collect();
+        if unplaced.is_empty() {
+            continue;
+        }
+        cancelled += unplaced.len();
+        core.apply(at, &unplaced)
+            .map_err(|e| bad(format!("cancelling unplaced orders: {e}")))?;
+    }
+    if cancelled > 0 {
+        write_changes(db, listings, cores).await?;
+        tracing::warn!("recovery cancelled {cancelled} orders that never reached their book");
+    }
+    Ok(cancelled)
+}
+
+/// Write down what the cores changed, in one transaction.
+async fn write_changes(
+    db: &DatabaseConnection,
+    listings: &HashMap<Symbol, (Listing, company::Model)>,
+    cores: &mut HashMap<AccountId, AccountCore>,
+) -> Result<(), RecoveryError> {
+    let mut rows = Rows::default();
+    let mut known: HashMap<Symbol, Listing> = listings.iter().map(|(s, (l, _))| (*s, *l)).collect();
+    for core in cores.values_mut() {
+        if let Some(changes) = core.take_changes() {
+            rows.add(&Change::Account(Box::new(changes)), &mut known);
+        }
+    }
+    write_rows(db, &rows).await?;
+    Ok(())
 }
 
 /// Every listed company's shares are all held by someone, no more, no less.

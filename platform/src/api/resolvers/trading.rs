@@ -211,6 +211,9 @@ impl TradingMutation {
     async fn place_order(&self, ctx: &Context<'_>, input: PlaceOrderInput) -> ApiResult<Order> {
         let state = state(ctx);
         let viewer = viewer(ctx)?;
+        if let Some(existing) = placed_before(state, viewer.account, &input).await? {
+            return Ok(existing);
+        }
         let request = order_request(state, input)?;
         state.metrics.order_placed();
         let record = account_actor(state, viewer.account)?
@@ -237,6 +240,34 @@ impl TradingMutation {
             .map_err(ApiError::internal)??;
         to_api(state, &record)
     }
+}
+
+/// The order a client order id was first used for, if it is no longer in
+/// the account's memory (finished long ago, or before a restart): the
+/// database keeps every key (the account's memory, fresher, answers when it
+/// still holds the order). A key not written down yet is the account's to
+/// answer, so two requests racing with one new key place one order.
+async fn placed_before(
+    state: &ApiState,
+    account: i64,
+    input: &PlaceOrderInput,
+) -> ApiResult<Option<Order>> {
+    let Some(key) = &input.client_order_id else {
+        return Ok(None);
+    };
+    let Some(row) = orders::find_by_client_order_id(&state.db, account, key).await? else {
+        return Ok(None);
+    };
+    let id = OrderId(row.id as u64);
+    let live = account_actor(state, account)?
+        .send(Inspect(Box::new(move |core| core.order(id))))
+        .await
+        .map_err(ApiError::internal)?;
+    if let Some(record) = live {
+        return to_api(state, &record).map(Some);
+    }
+    let fills = fills::for_order(&state.db, row.id).await?;
+    Ok(Some(Order::from_row(row, fills)))
 }
 
 /// Checks everything about an order that can be checked without the
