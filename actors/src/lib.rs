@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod book;
+pub mod bots;
 pub mod clock;
 pub mod journal;
 pub mod ledger;

@@ -78,10 +78,9 @@ async fn resync(state: &ApiState, book: &BookHandle) {
     if let Ok(L1 {
         last: Some(last), ..
     }) = book.addr.send(TopOfBook).await
+        && let Ok(mut board) = state.board.write()
     {
-        if let Ok(mut board) = state.board.write() {
-            board.carry_last_price(symbol, last);
-        }
+        board.carry_last_price(symbol, last);
     }
     match book.addr.send(Depth(usize::MAX)).await {
         Ok(l2) => {
