@@ -5,7 +5,7 @@
 
 use marketlab_actors::account::OrderRequest;
 use marketlab_actors::account::actor::{Deposit, PlaceOrder};
-use marketlab_actors::book::{OrderKind, TimeInForce};
+use marketlab_actors::book::{DEFAULT_BAND_BPS, OrderKind, TimeInForce};
 use marketlab_actors::ledger::FeeSchedule;
 use marketlab_actors::market::{Ipo, Market};
 use marketlab_actors::types::{AccountId, Money, Quantity, Side, Symbol, TickSize};
@@ -24,7 +24,6 @@ const COMPANIES: [(&str, &str, &str, i64); 4] = [
     ("DYNA", "Dyna Health", "Health Care", 7_325),
 ];
 const SHARES: u64 = 1_000_000;
-const BAND_BPS: u32 = 3000;
 /// Levels on each side of the IPO price, their spacing in basis points of
 /// it, and the shares at each.
 const LEVELS: i64 = 5;
@@ -68,7 +67,7 @@ pub async fn list_companies(db: &DatabaseConnection, market: &Market) -> anyhow:
             .list_company(Ipo {
                 symbol,
                 tick: TickSize::CENT,
-                band_bps: Some(BAND_BPS),
+                band_bps: Some(DEFAULT_BAND_BPS),
                 issuer,
                 shares: Quantity(SHARES),
                 price: ipo,
@@ -83,7 +82,7 @@ pub async fn list_companies(db: &DatabaseConnection, market: &Market) -> anyhow:
                 shares_outstanding: SHARES as i64,
                 tick_size: TickSize::CENT.money().0,
                 ipo_price: ipo_cents,
-                band_bps: Some(i64::from(BAND_BPS)),
+                band_bps: Some(i64::from(DEFAULT_BAND_BPS)),
                 book_id: book.listing.book.0 as i32,
                 issuer_account_id: issuer.0 as i64,
                 listed: true,

@@ -77,6 +77,10 @@ pub struct BookConfig {
     pub stp: StpPolicy,
 }
 
+/// The band a listing gets unless it asks for another: +-30% of the
+/// reference price.
+pub const DEFAULT_BAND_BPS: u32 = 3000;
+
 impl BookConfig {
     /// A newly listed company's book: banded `band_bps` around its IPO
     /// price (the first reference price), or unbanded.

@@ -11,7 +11,7 @@ mod restore;
 mod snapshot;
 mod stops;
 
-pub use config::{BookConfig, PriceBand, StpPolicy, check_order};
+pub use config::{BookConfig, DEFAULT_BAND_BPS, PriceBand, StpPolicy, check_order};
 pub use engine::OrderBook;
 pub use events::{BookError, BookEvent, CancelReason, RejectReason, Trade};
 pub use order::{NewOrder, OrderKind, PendingStop, RestingOrder, TimeInForce};

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use actix::prelude::*;
 use marketlab_actors::account::actor::Inspect;
 use marketlab_actors::book::actor::{CancelAll, SetHalted};
-use marketlab_actors::book::{BookEvent, CancelReason};
+use marketlab_actors::book::{BookEvent, CancelReason, DEFAULT_BAND_BPS};
 use marketlab_actors::market::Ipo;
 use marketlab_actors::types::{AccountId, Money, Quantity, Symbol, TickSize};
 
@@ -50,10 +50,6 @@ pub enum AdminOutcome {
     Done,
     Account(i64),
 }
-
-/// The price band every listing gets, in basis points around its
-/// reference price.
-const BAND_BPS: u32 = 3000;
 
 pub struct AdminSession {
     admin: i64,
@@ -180,7 +176,7 @@ async fn list_company(
         .list_company(Ipo {
             symbol,
             tick,
-            band_bps: Some(BAND_BPS),
+            band_bps: Some(DEFAULT_BAND_BPS),
             issuer: AccountId(issuer as u64),
             shares,
             price: ipo_price,
@@ -194,7 +190,7 @@ async fn list_company(
         shares_outstanding: i64::try_from(shares.0).map_err(ApiError::internal)?,
         tick_size: tick.money().0,
         ipo_price: ipo_price.0,
-        band_bps: Some(i64::from(BAND_BPS)),
+        band_bps: Some(i64::from(DEFAULT_BAND_BPS)),
         book_id: i32::try_from(book.listing.book.0).map_err(ApiError::internal)?,
         issuer_account_id: issuer,
         listed: true,

@@ -21,6 +21,7 @@ use crate::api::types::enums::{OrderStatus, OrderType, TimeInForce};
 use crate::api::types::inputs::PlaceOrderInput;
 use crate::api::types::{Account, LedgerEntry, Order};
 use crate::persistence::entities::enums as db;
+use crate::persistence::entities::order;
 use crate::persistence::repo::{accounts, fills, orders};
 
 /// The most rows one list query returns.
@@ -98,21 +99,13 @@ impl TradingQuery {
         let state = state(ctx);
         let viewer = viewer(ctx)?;
         let id = parse_order_id(&id)?;
-        let live = account_actor(state, viewer.account)?
-            .send(Inspect(Box::new(move |core| core.order(id))))
-            .await
-            .map_err(ApiError::internal)?;
-        if let Some(record) = live {
-            return to_api(state, &record).map(Some);
+        if let Some(order) = live(state, viewer.account, id).await? {
+            return Ok(Some(order));
         }
-        let Some(row) = orders::find(&state.db, id.0 as i64).await? else {
-            return Ok(None);
-        };
-        if row.account_id != viewer.account {
-            return Ok(None);
+        match orders::find(&state.db, id.0 as i64).await? {
+            Some(row) if row.account_id == viewer.account => stored(state, row).await.map(Some),
+            _ => Ok(None),
         }
-        let fills = fills::for_order(&state.db, row.id).await?;
-        Ok(Some(Order::from_row(row, fills)))
     }
 
     /// The caller's orders, newest first.
@@ -258,16 +251,26 @@ async fn placed_before(
     let Some(row) = orders::find_by_client_order_id(&state.db, account, key).await? else {
         return Ok(None);
     };
-    let id = OrderId(row.id as u64);
+    match live(state, account, OrderId(row.id as u64)).await? {
+        Some(order) => Ok(Some(order)),
+        None => stored(state, row).await.map(Some),
+    }
+}
+
+/// The order as the account's memory has it (the freshest view), if it
+/// still holds it.
+async fn live(state: &ApiState, account: i64, id: OrderId) -> ApiResult<Option<Order>> {
     let live = account_actor(state, account)?
         .send(Inspect(Box::new(move |core| core.order(id))))
         .await
         .map_err(ApiError::internal)?;
-    if let Some(record) = live {
-        return to_api(state, &record).map(Some);
-    }
+    live.map(|record| to_api(state, &record)).transpose()
+}
+
+/// A stored order with its fills.
+async fn stored(state: &ApiState, row: order::Model) -> ApiResult<Order> {
     let fills = fills::for_order(&state.db, row.id).await?;
-    Ok(Some(Order::from_row(row, fills)))
+    Ok(Order::from_row(row, fills))
 }
 
 /// Checks everything about an order that can be checked without the
