@@ -1,9 +1,11 @@
 //! The command line: `marketlab serve [--demo] [--bind ADDR]`,
-//! `marketlab migrate`, `marketlab schema`, `marketlab admin create`. The database is `--database-url`, else
+//! `marketlab migrate`, `marketlab schema`, `marketlab admin create`,
+//! `marketlab bot check FILE`. The database is `--database-url`, else
 //! `DATABASE_URL`, else `MARKETLAB_DATABASE_URL`, else a SQLite file under
 //! `./data/`.
 
 use clap::{Args, Parser, Subcommand};
+use marketlab_actors::bots::BotScript;
 
 use crate::api::rate_limit::RateLimitSettings;
 use crate::auth::TokenSettings;
@@ -44,6 +46,13 @@ enum Command {
         /// How many requests an account may make at once above the rate.
         #[arg(long, env = "MARKETLAB_RATE_BURST", default_value_t = 300)]
         rate_burst: u32,
+        /// The seed every live bot's random stream is derived from.
+        #[arg(long, env = "MARKETLAB_BOT_SEED", default_value_t = 0)]
+        bot_seed: u64,
+        /// Run bots' timers this many times faster than the clock.
+        #[arg(long, env = "MARKETLAB_BOT_SPEEDUP", default_value_t = 1,
+              value_parser = clap::value_parser!(u32).range(1..=1000))]
+        bot_speedup: u32,
         #[command(flatten)]
         database: Database,
     },
@@ -59,6 +68,18 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Work with bot scripts.
+    Bot {
+        #[command(subcommand)]
+        command: BotCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BotCommand {
+    /// Compile a Rhai bot script: report errors with line and column, and
+    /// list the entry points it defines.
+    Check { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +126,8 @@ impl Cli {
                 access_token_ttl,
                 rate_limit,
                 rate_burst,
+                bot_seed,
+                bot_speedup,
                 database,
             } => {
                 let defaults = Settings::default();
@@ -121,6 +144,8 @@ impl Cli {
                         per_second: rate_limit,
                         burst: rate_burst,
                     },
+                    bot_seed,
+                    bot_speedup,
                 })
                 .await?;
                 tracing::info!("listening on http://{}", app.address());
@@ -149,6 +174,29 @@ impl Cli {
                 tracing::info!("created ADMIN {username} (account {id})");
                 Ok(())
             }
+            Command::Bot {
+                command: BotCommand::Check { file },
+            } => check_bot(&file),
         }
     }
+}
+
+/// `marketlab bot check FILE`: what the script defines, its warnings, or why
+/// it does not compile (an error, so the exit status says so).
+fn check_bot(file: &std::path::Path) -> anyhow::Result<()> {
+    let source = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let name = file
+        .file_stem()
+        .map_or_else(|| "script".into(), |s| s.to_string_lossy());
+    let script = BotScript::compile(&name, &source)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    println!("{}: compiles", file.display());
+    for entry in script.entry_points() {
+        println!("  defines {entry}");
+    }
+    for warning in script.warnings() {
+        println!("  warning: {warning}");
+    }
+    Ok(())
 }

@@ -1,20 +1,27 @@
 //! `serve --demo`: a few companies in a few sectors, listed on first start
 //! (a later start finds them in the database), each with a ladder of resting
-//! orders around its IPO price, so a newcomer can buy and sell at once.
-//! (Bots that keep the market moving are the bot host's work.)
+//! orders around its IPO price and a year of published financials, and the
+//! shipped bots trading in each (market makers, noise traders, momentum,
+//! mean reversion, value), so a newcomer finds a moving market with
+//! someone to trade with at once. The bots start once; after a restart the
+//! ones still running come back from the database.
 
 use marketlab_actors::account::OrderRequest;
 use marketlab_actors::account::actor::{Deposit, PlaceOrder};
 use marketlab_actors::book::{DEFAULT_BAND_BPS, OrderKind, TimeInForce};
 use marketlab_actors::ledger::FeeSchedule;
 use marketlab_actors::market::{Ipo, Market};
-use marketlab_actors::types::{AccountId, Money, Quantity, Side, Symbol, TickSize};
+use marketlab_actors::types::{AccountId, Money, Quantity, Side, Symbol, TickSize, Timestamp};
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::{self, NewAccount};
-use crate::persistence::entities::company;
+use crate::api::state::IdSequence;
+use crate::bots::{Bots, NewBots};
 use crate::persistence::entities::enums::Role;
-use crate::persistence::repo::{companies, ids, sectors};
+use crate::persistence::entities::{bot_script, company, financial_report};
+use crate::persistence::repo::{
+    bot_scripts, bots as bot_rows, companies, financials, ids, sectors,
+};
 
 /// (symbol, name, sector, IPO price in cents)
 const COMPANIES: [(&str, &str, &str, i64); 4] = [
@@ -157,5 +164,207 @@ async fn rest(
             client_order_id: None,
         }))
         .await??;
+    Ok(())
+}
+
+/// The shipped strategies, saved under these names when missing.
+pub const SHIPPED_SCRIPTS: [(&str, &str); 5] = [
+    (
+        "market_maker",
+        include_str!("../../scripts/market_maker.rhai"),
+    ),
+    (
+        "noise_trader",
+        include_str!("../../scripts/noise_trader.rhai"),
+    ),
+    ("momentum", include_str!("../../scripts/momentum.rhai")),
+    (
+        "mean_reversion",
+        include_str!("../../scripts/mean_reversion.rhai"),
+    ),
+    (
+        "value_investor",
+        include_str!("../../scripts/value_investor.rhai"),
+    ),
+];
+
+/// The bots of each demo company: script, count, params beyond the symbol,
+/// cash (cents) and shares bought from the issuer at the IPO price before
+/// they start.
+const DEMO_BOTS: [(&str, i32, &str, i64, u64); 6] = [
+    (
+        "market_maker",
+        1,
+        r#""spread_bps": 20, "size": 100"#,
+        100_000_000,
+        2_000,
+    ),
+    (
+        "market_maker",
+        1,
+        r#""spread_bps": 60, "size": 200, "requote_ms": 2500"#,
+        100_000_000,
+        2_000,
+    ),
+    (
+        "noise_trader",
+        4,
+        r#""interval_ms": 1000, "max_qty": 40"#,
+        20_000_000,
+        400,
+    ),
+    (
+        "momentum",
+        1,
+        r#""interval_ms": 2000, "size": 30"#,
+        50_000_000,
+        200,
+    ),
+    (
+        "mean_reversion",
+        1,
+        r#""interval_ms": 2000, "size": 30"#,
+        50_000_000,
+        200,
+    ),
+    (
+        "value_investor",
+        1,
+        r#""interval_ms": 5000, "size": 50"#,
+        50_000_000,
+        200,
+    ),
+];
+
+/// The price-to-earnings multiple the demo's financials put each company at
+/// (the value investors' default), so fair value starts at the IPO price.
+const DEMO_PE: i64 = 15;
+
+/// Save the shipped scripts, publish last year's financials and start the
+/// demo bots, unless bots have run on this database before.
+pub async fn start_bots(
+    db: &DatabaseConnection,
+    market: &Market,
+    bots: &Bots,
+) -> anyhow::Result<()> {
+    if !bot_rows::all(db).await?.is_empty() {
+        return Ok(());
+    }
+    let now = market.clock().now();
+    for (name, source) in SHIPPED_SCRIPTS {
+        if bot_scripts::find(db, name).await?.is_none() {
+            bot_scripts::upsert(
+                db,
+                &bot_script::Model {
+                    name: name.to_owned(),
+                    source: source.to_owned(),
+                    updated_at: now.0,
+                },
+            )
+            .await?;
+        }
+    }
+    let year = now.year() - 1;
+    let ids = IdSequence::after(ids::max_ids(db).await?.account.unwrap_or(0));
+    // Every bot gets its shares before any starts trading.
+    let mut groups = Vec::new();
+    for (symbol, _, _, ipo_cents) in COMPANIES {
+        let Some(company) = companies::find(db, symbol).await? else {
+            continue;
+        };
+        publish_demo_financials(db, symbol, year, ipo_cents, company.shares_outstanding, now)
+            .await?;
+        let symbol = Symbol::new(symbol)?;
+        let issuer = AccountId(company.issuer_account_id as u64);
+        let ipo = Money(ipo_cents);
+        for (script, count, params, cash, shares) in DEMO_BOTS {
+            let group = bots
+                .open_group(
+                    NewBots {
+                        script: script.to_owned(),
+                        params: format!(r#"{{"symbol": "{symbol}", {params}}}"#),
+                        cash: Money(cash),
+                        count,
+                    },
+                    || ids.next(),
+                )
+                .await?;
+            for row in &group.rows {
+                let buyer = AccountId(row.account_id as u64);
+                sell_to(market, issuer, buyer, symbol, ipo, Quantity(shares)).await?;
+            }
+            groups.push(group);
+        }
+    }
+    bots.refresh_listings().await?;
+    for group in &groups {
+        bots.launch(group).await?;
+    }
+    Ok(())
+}
+
+/// A year's report putting EPS x [`DEMO_PE`] at the IPO price.
+async fn publish_demo_financials(
+    db: &DatabaseConnection,
+    symbol: &str,
+    year: i32,
+    ipo_cents: i64,
+    shares: i64,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let net_income = ipo_cents * shares / DEMO_PE;
+    financials::upsert(
+        db,
+        &financial_report::Model {
+            symbol: symbol.to_owned(),
+            year,
+            revenue: net_income * 8,
+            operating_profit: net_income * 3 / 2,
+            net_income,
+            published_at: now.0,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The issuer sells `quantity` shares to `buyer` at `price` through the
+/// book: a resting ask, then a buy that takes it.
+async fn sell_to(
+    market: &Market,
+    issuer: AccountId,
+    buyer: AccountId,
+    symbol: Symbol,
+    price: Money,
+    quantity: Quantity,
+) -> anyhow::Result<()> {
+    let order = |side, tif| {
+        PlaceOrder(OrderRequest {
+            symbol,
+            side,
+            kind: OrderKind::Limit {
+                price: TickSize::CENT.floor(price),
+            },
+            tif,
+            quantity,
+            client_order_id: None,
+        })
+    };
+    let running = |id: AccountId| {
+        market
+            .account(id)
+            .ok_or_else(|| anyhow::anyhow!("demo account {id} is not running"))
+    };
+    running(issuer)?
+        .send(order(Side::Sell, TimeInForce::Gtc))
+        .await??;
+    let bought = running(buyer)?
+        .send(order(Side::Buy, TimeInForce::Ioc))
+        .await??;
+    anyhow::ensure!(
+        bought.filled == quantity,
+        "the demo bot {buyer} bought {} of {quantity} shares from the issuer",
+        bought.filled
+    );
     Ok(())
 }

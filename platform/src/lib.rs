@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod bots;
 pub mod cli;
 pub mod demo;
 pub mod market_data;

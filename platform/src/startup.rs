@@ -9,6 +9,7 @@ use std::sync::{Arc, RwLock};
 use actix::{Actor, Addr, Arbiter, ArbiterHandle};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
+use marketlab_actors::bots::BotHostConfig;
 use marketlab_actors::clock::{Clock, WallClock};
 use marketlab_actors::ledger::{FeeSchedule, TaxConfig};
 use marketlab_actors::market::{Market, MarketConfig};
@@ -22,6 +23,7 @@ use crate::api::rate_limit::{RateLimitSettings, RateLimiter};
 use crate::api::state::{IdSequence, Roles, TradingState};
 use crate::api::{self, ApiState};
 use crate::auth::{TokenSettings, Tokens, load_or_create_secret};
+use crate::bots::Bots;
 use crate::market_data::board::MarketBoard;
 use crate::metrics::Metrics;
 use crate::persistence;
@@ -48,6 +50,10 @@ pub struct Settings {
     pub jwt_secret: Option<String>,
     pub tokens: TokenSettings,
     pub rate_limit: RateLimitSettings,
+    /// Every live bot's random stream is derived from this seed.
+    pub bot_seed: u64,
+    /// Bots' timers run this many times faster than the clock.
+    pub bot_speedup: u32,
 }
 
 impl Default for Settings {
@@ -59,6 +65,8 @@ impl Default for Settings {
             jwt_secret: None,
             tokens: TokenSettings::default(),
             rate_limit: RateLimitSettings::default(),
+            bot_seed: 0,
+            bot_speedup: 1,
         }
     }
 }
@@ -71,6 +79,8 @@ impl std::fmt::Debug for Settings {
             .field("demo", &self.demo)
             .field("tokens", &self.tokens)
             .field("rate_limit", &self.rate_limit)
+            .field("bot_seed", &self.bot_seed)
+            .field("bot_speedup", &self.bot_speedup)
             .finish_non_exhaustive()
     }
 }
@@ -87,6 +97,7 @@ pub struct Application {
     address: SocketAddr,
     server: Server,
     market: Market,
+    bots: Arc<Bots>,
     persister: Addr<Persister>,
     writer: Arbiter,
     feeds: Arbiter,
@@ -133,6 +144,15 @@ impl Application {
         if settings.demo {
             demo::list_companies(&db, &market).await?;
         }
+        let bot_host = BotHostConfig {
+            seed: settings.bot_seed,
+            speedup: settings.bot_speedup.max(1),
+            ..BotHostConfig::default()
+        };
+        let bots = Bots::start(&db, &market, fees, bot_host).await?;
+        if settings.demo {
+            demo::start_bots(&db, &market, &bots).await?;
+        }
         let feeds = Arbiter::new();
         let state = Arc::new(
             api_state(
@@ -140,9 +160,9 @@ impl Application {
                 &db,
                 &market,
                 fees,
-                health.clone(),
-                persister.clone(),
+                (health.clone(), persister.clone()),
                 feeds.handle(),
+                Arc::clone(&bots),
             )
             .await?,
         );
@@ -172,6 +192,7 @@ impl Application {
             address,
             server,
             market,
+            bots,
             persister,
             writer,
             feeds,
@@ -192,6 +213,7 @@ impl Application {
     /// write down everything pending and stop the market.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let served = self.server.await;
+        self.bots.shutdown();
         self.persister.send(Drain).await?;
         self.market.shutdown();
         self.feeds.stop();
@@ -205,9 +227,10 @@ async fn api_state(
     db: &DatabaseConnection,
     market: &Market,
     fees: FeeSchedule,
-    persister: Arc<PersisterHealth>,
-    writer: Addr<Persister>,
+    // The persister: what health reads of it, and where to wait for it.
+    (persister, writer): (Arc<PersisterHealth>, Addr<Persister>),
     feeds: ArbiterHandle,
+    bots: Arc<Bots>,
 ) -> anyhow::Result<ApiState> {
     let secret = load_or_create_secret(db, settings.jwt_secret.as_deref(), entropy()?).await?;
     let tokens = Tokens::new(&secret, settings.tokens, entropy()?);
@@ -243,5 +266,6 @@ async fn api_state(
         admin: AdminSessions::default(),
         news: broadcast::channel(FEED_CAPACITY).0,
         quotes: broadcast::channel(FEED_CAPACITY).0,
+        bots,
     })
 }

@@ -1,8 +1,23 @@
-//! The bot host: scripted traders written in Rhai. Pure: no actix, no I/O,
-//! no clock. The bot actor and the scenario kernel drive a [`BotCore`] by
-//! handing it a [`BotView`] (and a trade, fill or news item) and sending the
-//! [`BotAction`]s it returns through the bot's account, the same reservation
-//! and book path a person's order takes.
+//! The bot host: scripted traders written in Rhai. The core ([`BotCore`],
+//! the sandbox, `ctx`, [`watch::SymbolWatch`]) is pure: no actix, no I/O,
+//! no clock. Its drivers hand a [`BotCore`] a [`BotView`] (and a trade,
+//! fill or news item) and send the [`BotAction`]s it returns through the
+//! bot's account, the same reservation and book path a person's order
+//! takes: live, the [`BotHost`] with one [`actor::BotActor`] per bot on
+//! threads of its own; headless, the scenario kernel.
+//!
+//! # Live
+//!
+//! The host keeps one watch per listing, fed from its book's updates
+//! (depth from the level changes, the last price, recent trades, one-minute
+//! candles, plus the financials the platform hands it), and every call
+//! sees those and the bot's own account as they are when the call starts.
+//! A bot whose params name a `symbol` sees only that listing. Timers:
+//! `ctx.wake_in(ms)` is clamped to [`BotHostConfig::min_tick`] ..
+//! [`BotHostConfig::max_tick`], the default is
+//! [`BotHostConfig::default_tick`], and [`BotHostConfig::speedup`] divides
+//! them all. One bot's calls and their actions never overlap; a FAILED bot
+//! has its open orders cancelled and is reported ([`BotReport`]).
 //!
 //! # Scripts
 //!
@@ -120,11 +135,14 @@
 //! produce the same actions (on one platform: `normal` uses `ln` and `cos`,
 //! which may differ in the last bit between C libraries).
 
+pub mod actor;
 mod core;
 mod ctx;
+mod host;
 mod sandbox;
 mod script;
 pub mod view;
+pub mod watch;
 
 #[cfg(test)]
 mod tests;
@@ -134,6 +152,7 @@ pub use self::core::{
     params_from_json,
 };
 pub use ctx::price_from_script;
+pub use host::{BotHost, BotHostConfig, BotHostError, BotReport, BotSpec, Watches};
 pub use sandbox::{Limits, Sandbox};
 pub use script::{BotScript, Entry, EntryPoint, ScriptError};
 pub use view::{

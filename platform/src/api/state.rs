@@ -16,6 +16,7 @@ use super::rate_limit::RateLimiter;
 use super::types::NewsEvent;
 use crate::admin::AdminSessions;
 use crate::auth::Tokens;
+use crate::bots::Bots;
 use crate::market_data::board::MarketBoard;
 use crate::metrics::Metrics;
 use crate::persistence::entities::enums::Role;
@@ -43,6 +44,7 @@ pub struct ApiState {
     pub news: broadcast::Sender<NewsEvent>,
     /// The symbols whose quote just changed, from the board's feed.
     pub quotes: broadcast::Sender<Symbol>,
+    pub bots: Arc<Bots>,
 }
 
 impl ApiState {

@@ -81,6 +81,9 @@ pub struct TestApp {
     pub backend: Backend,
     pub admin: User,
     client: awc::Client,
+    /// What every start of the server runs with (its database and port are
+    /// the test's).
+    settings: Settings,
     running: Option<Running>,
     // Last: the database outlives the server using it.
     test_db: TestDb,
@@ -90,6 +93,11 @@ impl TestApp {
     /// The server on a fresh database, with an ADMIN account logged in;
     /// `None` (with a printed note) for Postgres when no server is set.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        TestApp::spawn_with(backend, Settings::default()).await
+    }
+
+    /// The same, with the server's other settings as given.
+    pub async fn spawn_with(backend: Backend, settings: Settings) -> Option<TestApp> {
         let _ = tracing_subscriber::fmt()
             .with_env_filter("marketlab=warn,marketlab_actors=warn")
             .with_test_writer()
@@ -111,6 +119,7 @@ impl TestApp {
                 refresh_token: String::new(),
             },
             client,
+            settings,
             running: None,
             test_db,
         };
@@ -133,9 +142,8 @@ impl TestApp {
         assert!(self.running.is_none(), "the server is already running");
         let app = Application::build(Settings {
             bind: "127.0.0.1:0".into(),
-            demo: false,
             database_url: self.db_url.clone(),
-            ..Settings::default()
+            ..self.settings.clone()
         })
         .await
         .expect("the application builds");

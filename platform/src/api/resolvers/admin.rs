@@ -98,7 +98,10 @@ impl AdminMutation {
             tick,
             issuer: account_id(&input.issuer_account_id)?,
         };
-        company(run(ctx, command).await?)
+        let listed = company(run(ctx, command).await?)?;
+        // Bots see the new listing from now on.
+        state(ctx).bots.refresh_listings().await?;
+        Ok(listed)
     }
 
     /// ADMIN only: cancels every open order of the symbol and stops its trading.
@@ -193,6 +196,7 @@ impl AdminMutation {
             published_at: state.now().0,
         };
         financials::upsert(&state.db, &report).await?;
+        state.bots.refresh_listings().await?;
         Ok(FinancialReport::new(report, company.shares_outstanding))
     }
 
@@ -224,6 +228,7 @@ impl AdminMutation {
             at: state.now().0,
         };
         news_rows::insert(&state.db, &row).await?;
+        state.bots.publish_news(&row);
         let event = NewsEvent::from(row);
         // Nobody listening is fine.
         let _ = state.news.send(event.clone());

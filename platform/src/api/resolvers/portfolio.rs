@@ -18,7 +18,7 @@ use crate::api::types::{
     Account, Balances, CapitalGainsReport, LeaderboardEntry, LedgerEntry, Lot, SectorWeight,
 };
 use crate::persistence::entities::enums::Role;
-use crate::persistence::entities::realized_gain;
+use crate::persistence::entities::{account, realized_gain};
 use crate::persistence::repo::{accounts, companies, ledger as ledger_rows, realized};
 use crate::persister::Drain;
 
@@ -168,45 +168,86 @@ impl PortfolioQuery {
         ctx: &Context<'_>,
         #[graphql(default = 20)] limit: Option<i32>,
     ) -> ApiResult<Vec<LeaderboardEntry>> {
-        let state = state(ctx);
         let limit = self::limit(limit, 20)? as usize;
-        let marks = marks(state).await?;
-        let deposits: HashMap<i64, i64> = ledger_rows::net_deposits(&state.db)
-            .await?
-            .into_iter()
-            .collect();
-        let players: Vec<_> = accounts::all(&state.db)
-            .await?
-            .into_iter()
-            .filter(|row| row.role == Role::Individual)
-            .collect();
-        let mut standings = Vec::with_capacity(players.len());
-        for row in players {
-            let balances = Balances::of(state, row.id).await?;
-            let equity = equity(&balances, |s| marks.get(&s).map(|m| m.0))?;
-            let net = Money(deposits.get(&row.id).copied().unwrap_or(0));
-            let gain = equity.to_decimal() - net.to_decimal();
-            let ret = percent(gain, net.to_decimal());
-            standings.push((ret, equity, row, balances));
-        }
-        standings.sort_by(|a, b| {
-            b.0.0
-                .cmp(&a.0.0)
-                .then(b.1.cmp(&a.1))
-                .then(a.2.id.cmp(&b.2.id))
-        });
-        Ok(standings
-            .into_iter()
-            .take(limit)
-            .enumerate()
-            .map(|(i, (ret, equity, row, balances))| LeaderboardEntry {
-                rank: i as i32 + 1,
-                account: Account::from(row).with_balances(balances),
-                equity: equity.into(),
-                return_percent: ret,
-            })
-            .collect())
+        ranked(state(ctx), Role::Individual, limit).await
     }
+
+    /// Bots by return on the cash they were started with, apart from the
+    /// players' leaderboard.
+    async fn bot_leaderboard(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] limit: Option<i32>,
+    ) -> ApiResult<Vec<LeaderboardEntry>> {
+        let limit = self::limit(limit, 20)? as usize;
+        ranked(state(ctx), Role::Bot, limit).await
+    }
+}
+
+/// One account's standing: what it is worth at the marks against what was
+/// paid in.
+pub struct Standing {
+    pub row: account::Model,
+    pub balances: Balances,
+    pub equity: Money,
+    /// Deposits less withdrawals.
+    pub net_deposits: Money,
+    pub return_percent: Dec,
+}
+
+/// The standings of the accounts of one role, by id.
+pub async fn standings(state: &ApiState, role: Role) -> ApiResult<Vec<Standing>> {
+    // Bots' deposits are not waited for when made: read them once written.
+    state.writer.send(Drain).await.map_err(ApiError::internal)?;
+    let marks = marks(state).await?;
+    let deposits: HashMap<i64, i64> = ledger_rows::net_deposits(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    let rows: Vec<_> = accounts::all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|row| row.role == role)
+        .collect();
+    let mut standings = Vec::with_capacity(rows.len());
+    for row in rows {
+        let balances = Balances::of(state, row.id).await?;
+        let equity = equity(&balances, |s| marks.get(&s).map(|m| m.0))?;
+        let net_deposits = Money(deposits.get(&row.id).copied().unwrap_or(0));
+        let gain = equity.to_decimal() - net_deposits.to_decimal();
+        let return_percent = percent(gain, net_deposits.to_decimal());
+        standings.push(Standing {
+            row,
+            balances,
+            equity,
+            net_deposits,
+            return_percent,
+        });
+    }
+    Ok(standings)
+}
+
+/// Ranked by return, then equity, then id.
+async fn ranked(state: &ApiState, role: Role, limit: usize) -> ApiResult<Vec<LeaderboardEntry>> {
+    let mut standings = standings(state, role).await?;
+    standings.sort_by(|a, b| {
+        b.return_percent
+            .0
+            .cmp(&a.return_percent.0)
+            .then(b.equity.cmp(&a.equity))
+            .then(a.row.id.cmp(&b.row.id))
+    });
+    Ok(standings
+        .into_iter()
+        .take(limit)
+        .enumerate()
+        .map(|(i, standing)| LeaderboardEntry {
+            rank: i as i32 + 1,
+            account: Account::from(standing.row).with_balances(standing.balances),
+            equity: standing.equity.into(),
+            return_percent: standing.return_percent,
+        })
+        .collect())
 }
 
 /// Cash plus every holding at its mark.

@@ -4,7 +4,7 @@ use async_graphql::{ID, SimpleObject};
 
 use super::account::Account;
 use super::enums::BotStatus;
-use crate::api::scalars::DateTime;
+use crate::api::scalars::{DateTime, Dec};
 use crate::persistence::entities::bot_script;
 
 #[derive(Debug, Clone, SimpleObject)]
@@ -33,4 +33,8 @@ pub struct Bot {
     /// Last script error with line and column, when the bot FAILED.
     pub error: Option<String>,
     pub params: String,
+    /// Cash plus holdings at the last price (the IPO price before any trade).
+    pub equity: Dec,
+    /// Equity less the cash it was given.
+    pub profit: Dec,
 }
