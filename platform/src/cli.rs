@@ -59,6 +59,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Seeded market scenarios, headless.
+    Scenario {
+        #[command(subcommand)]
+        command: crate::scenario::ScenarioCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +154,7 @@ impl Cli {
                 tracing::info!("created ADMIN {username} (account {id})");
                 Ok(())
             }
+            Command::Scenario { command } => command.run().await,
         }
     }
 }
