@@ -382,10 +382,6 @@ impl Kernel {
         &self.accounts
     }
 
-    pub fn books(&self) -> impl Iterator<Item = &OrderBook> + '_ {
-        self.companies.iter().map(|c| &c.book)
-    }
-
     /// The run has reached its end (nothing is left before it).
     pub fn is_finished(&self) -> bool {
         self.queue.peek_time().is_none_or(|at| at >= self.end.0)

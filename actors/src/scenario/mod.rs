@@ -49,5 +49,5 @@ pub mod stats;
 
 pub use file::{FileError, ScenarioFile, parse};
 pub use kernel::{Kernel, KernelError, Progress, Summary};
-pub use record::{Discard, Recorder};
+pub use record::Recorder;
 pub use spec::Scenario;

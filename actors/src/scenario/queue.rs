@@ -66,14 +66,6 @@ impl<E> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(i64, E)> {
         self.heap.pop().map(|entry| (entry.at, entry.event))
     }
-
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
 }
 
 #[cfg(test)]

@@ -69,15 +69,3 @@ pub trait Recorder {
     fn order(&mut self, row: &OrderRow<'_>);
     fn fundamental(&mut self, row: &FundamentalRow);
 }
-
-/// Drops every row (statistics and the summary are still computed).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Discard;
-
-impl Recorder for Discard {
-    fn trade(&mut self, _: &TradeRow<'_>) {}
-    fn quote(&mut self, _: &QuoteRow) {}
-    fn book(&mut self, _: &BookRow<'_>) {}
-    fn order(&mut self, _: &OrderRow<'_>) {}
-    fn fundamental(&mut self, _: &FundamentalRow) {}
-}

@@ -12,7 +12,6 @@ use sha2::{Digest, Sha256};
 /// A scenario ready to run.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    pub path: PathBuf,
     pub scenario: Scenario,
     /// One per bot group.
     pub scripts: Vec<Arc<BotScript>>,
@@ -73,7 +72,6 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<String>> {
     }
     match checked {
         Ok(scenario) if problems.is_empty() => Ok(Loaded {
-            path: path.to_owned(),
             scenario,
             scripts,
             file_sha256: hex::encode(Sha256::digest(&bytes)),

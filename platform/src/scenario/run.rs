@@ -4,7 +4,7 @@
 //! events; what was written stays, with a summary marked incomplete.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -25,7 +25,6 @@ const STACK: usize = 8 << 20;
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOutcome {
     pub seed: u64,
-    pub dir: PathBuf,
     pub summary: Value,
     pub complete: bool,
 }
@@ -157,7 +156,6 @@ fn run_one(
         .map_err(|e| anyhow::anyhow!("seed {seed}: the run broke conservation: {e}"))?;
     Ok(RunOutcome {
         seed,
-        dir: dir.to_owned(),
         summary: value,
         complete,
     })
