@@ -27,12 +27,14 @@ use crate::ledger::{self, LedgerLimits};
 use crate::market::Listing;
 use crate::types::{AccountId, BookId, Money, OrderId, Quantity, Side, Symbol, Timestamp};
 
+// Each bot keeps the view of its last call until its next one, so these
+// bound the memory of a run with many bots (about 3 KiB a bot).
 /// Levels of each side a bot sees.
 const VIEW_DEPTH: usize = 10;
 /// Trades a bot sees in `ctx.trades`.
-const RECENT_TRADES: usize = 50;
+const RECENT_TRADES: usize = 20;
 /// One-minute candles a bot sees in `ctx.candles`.
-const CANDLES: usize = 120;
+const CANDLES: usize = 30;
 const CANDLE_NS: i64 = 60 * Timestamp::NANOS_PER_SEC;
 
 #[derive(Debug, thiserror::Error)]
@@ -511,15 +513,21 @@ impl Kernel {
                     impact_ppm,
                     at: self.now,
                 };
-                for i in 0..self.news_listeners.len() {
-                    let bot = self.news_listeners[i];
+                let listeners = std::mem::take(&mut self.news_listeners);
+                let mut called = Ok(());
+                for &bot in &listeners {
                     let sees = symbol.is_none_or(|c| self.bots[bot].symbols.contains(&c));
                     if self.bots[bot].active && sees {
                         let view = self.view(bot);
                         let outcome = self.bots[bot].core.on_news(&view, &news);
-                        self.after_call(bot, Entry::News, outcome, recorder)?;
+                        called = self.after_call(bot, Entry::News, outcome, recorder);
+                        if called.is_err() {
+                            break;
+                        }
                     }
                 }
+                self.news_listeners = listeners;
+                called?;
             }
             EventKind::Halt { symbol } => {
                 for c in targets(symbol, self.companies.len()) {
@@ -872,8 +880,7 @@ impl Kernel {
                 self.queue.push(at.0, Event::Fill { bot, fill });
             }
         }
-        for i in 0..self.trade_listeners.len() {
-            let bot = self.trade_listeners[i];
+        for &bot in &self.trade_listeners {
             if self.bots[bot].active && self.bots[bot].symbols.contains(&c) {
                 self.queue.push(at.0, Event::Trade { bot, trade: view });
             }

@@ -402,17 +402,17 @@ fn check_company(path: &str, company: &CompanyFile, e: &mut Report<'_>) -> Optio
             .ok()
     });
     let ipo_price = money(&format!("{path}.ipo_price"), company.ipo_price, e);
-    if let (Some(tick), Some(price)) = (tick, ipo_price) {
-        if price.0 <= 0 || price.0 % tick.money().0 != 0 {
-            e(
-                format!("{path}.ipo_price"),
-                format!(
-                    "{} must be positive and on the tick size {}",
-                    price.to_decimal(),
-                    tick.money().to_decimal()
-                ),
-            );
-        }
+    if let (Some(tick), Some(price)) = (tick, ipo_price)
+        && (price.0 <= 0 || price.0 % tick.money().0 != 0)
+    {
+        e(
+            format!("{path}.ipo_price"),
+            format!(
+                "{} must be positive and on the tick size {}",
+                price.to_decimal(),
+                tick.money().to_decimal()
+            ),
+        );
     }
     let band_bps = company.band.and_then(|band| {
         let bps = (band.0 * Decimal::from(10_000)).to_u32();
