@@ -10,4 +10,5 @@ pub mod clock;
 pub mod journal;
 pub mod ledger;
 pub mod market;
+pub mod scenario;
 pub mod types;

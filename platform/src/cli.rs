@@ -1,8 +1,8 @@
 //! The command line: `marketlab serve [--demo] [--bind ADDR]`,
 //! `marketlab migrate`, `marketlab schema`, `marketlab admin create`,
-//! `marketlab bot check FILE`. The database is `--database-url`, else
-//! `DATABASE_URL`, else `MARKETLAB_DATABASE_URL`, else a SQLite file under
-//! `./data/`.
+//! `marketlab bot check FILE`, `marketlab scenario check|run FILE`. The
+//! database is `--database-url`, else `DATABASE_URL`, else
+//! `MARKETLAB_DATABASE_URL`, else a SQLite file under `./data/`.
 
 use clap::{Args, Parser, Subcommand};
 use marketlab_actors::bots::BotScript;
@@ -72,6 +72,11 @@ enum Command {
     Bot {
         #[command(subcommand)]
         command: BotCommand,
+    },
+    /// Seeded market scenarios, headless.
+    Scenario {
+        #[command(subcommand)]
+        command: crate::scenario::ScenarioCommand,
     },
 }
 
@@ -177,6 +182,7 @@ impl Cli {
             Command::Bot {
                 command: BotCommand::Check { file },
             } => check_bot(&file),
+            Command::Scenario { command } => command.run().await,
         }
     }
 }

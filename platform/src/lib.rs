@@ -15,4 +15,5 @@ pub mod persistence;
 pub mod persister;
 pub mod recovery;
 mod routes;
+pub mod scenario;
 pub mod startup;

@@ -1,0 +1,83 @@
+//! Reading a scenario: the file, its checks, and its bots' scripts (paths
+//! relative to the file, each compiled once however many groups run it).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use marketlab_actors::bots::BotScript;
+use marketlab_actors::scenario::{self, Scenario};
+use sha2::{Digest, Sha256};
+
+/// A scenario ready to run.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    /// One per bot group.
+    pub scripts: Vec<Arc<BotScript>>,
+    /// SHA-256 of the scenario file, hex.
+    pub file_sha256: String,
+    /// Each script as the file names it, with its SHA-256.
+    pub script_sha256: BTreeMap<String, String>,
+    /// What `scenario check` points out besides errors.
+    pub warnings: Vec<String>,
+}
+
+/// Every problem, each naming the key (and line) it is about.
+pub fn load(path: &Path) -> Result<Loaded, Vec<String>> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| vec![format!("{shown}: cannot read it: {e}")])?;
+    let text = String::from_utf8(bytes.clone())
+        .map_err(|_| vec![format!("{shown}: is not UTF-8 text")])?;
+    let file = scenario::parse(&text).map_err(|e| vec![format!("{shown}: {e}")])?;
+    let checked = Scenario::from_file(&file);
+    let base = path.parent().unwrap_or(Path::new("."));
+
+    let mut problems: Vec<String> = match &checked {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.iter().map(|e| format!("{shown}: {e}")).collect(),
+    };
+    let mut warnings = Vec::new();
+    let mut compiled: BTreeMap<PathBuf, Arc<BotScript>> = BTreeMap::new();
+    let mut script_sha256 = BTreeMap::new();
+    let mut scripts = Vec::new();
+    for (i, group) in file.bots.iter().enumerate() {
+        let key = format!("{shown}: bots[{i}].script");
+        let resolved = base.join(&group.script);
+        if let Some(script) = compiled.get(&resolved) {
+            scripts.push(script.clone());
+            continue;
+        }
+        let source = match std::fs::read_to_string(&resolved) {
+            Ok(source) => source,
+            Err(e) => {
+                problems.push(format!("{key}: cannot read {}: {e}", resolved.display()));
+                continue;
+            }
+        };
+        match BotScript::compile(&group.script, &source) {
+            Ok(script) => {
+                warnings.extend(
+                    script
+                        .warnings()
+                        .into_iter()
+                        .map(|w| format!("{key}: {}: {w}", group.script)),
+                );
+                script_sha256.insert(group.script.clone(), hex::encode(Sha256::digest(&source)));
+                compiled.insert(resolved, script.clone());
+                scripts.push(script);
+            }
+            Err(error) => problems.push(format!("{key}: {}: {error}", group.script)),
+        }
+    }
+    match checked {
+        Ok(scenario) if problems.is_empty() => Ok(Loaded {
+            scenario,
+            scripts,
+            file_sha256: hex::encode(Sha256::digest(&bytes)),
+            script_sha256,
+            warnings,
+        }),
+        _ => Err(problems),
+    }
+}

@@ -1,0 +1,127 @@
+//! `marketlab scenario check FILE` and `marketlab scenario run FILE`: the
+//! file I/O, output files, progress, Ctrl-C and parallel seeds around the
+//! pure kernel in `marketlab_actors::scenario`.
+
+mod csv;
+mod load;
+mod run;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::Subcommand;
+use marketlab_actors::scenario::file::Span;
+
+pub use load::{Loaded, load};
+pub use run::{RunOutcome, run_all};
+
+#[derive(Debug, Subcommand)]
+pub enum ScenarioCommand {
+    /// Check a scenario file and its scripts; every problem names its key.
+    Check { file: PathBuf },
+    /// Run a scenario headless and write its outputs.
+    Run {
+        file: PathBuf,
+        /// Instead of the file's seed (with --runs: the first of K seeds).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The folder for the outputs (default: out/<file name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Run K seeds (seed, seed + 1, ...) in parallel, one folder each.
+        #[arg(long, default_value_t = 1)]
+        runs: u32,
+        /// Instead of the file's duration, e.g. `5m`.
+        #[arg(long, value_parser = parse_span)]
+        duration: Option<Span>,
+    },
+}
+
+fn parse_span(text: &str) -> Result<Span, String> {
+    Span::parse(text).and_then(|span| {
+        if span.0 > 0 {
+            Ok(span)
+        } else {
+            Err("must be longer than zero".into())
+        }
+    })
+}
+
+fn loaded(file: &std::path::Path) -> anyhow::Result<Loaded> {
+    load(file).map_err(|problems| {
+        for problem in &problems {
+            eprintln!("{problem}");
+        }
+        anyhow::anyhow!("{} problem(s) in {}", problems.len(), file.display())
+    })
+}
+
+impl ScenarioCommand {
+    pub async fn run(self) -> anyhow::Result<()> {
+        match self {
+            ScenarioCommand::Check { file } => {
+                let loaded = loaded(&file)?;
+                for warning in &loaded.warnings {
+                    eprintln!("warning: {warning}");
+                }
+                let s = &loaded.scenario;
+                println!(
+                    "{}: ok ({} companies, {} bot groups, {} bots, {} events)",
+                    file.display(),
+                    s.companies.len(),
+                    s.groups.len(),
+                    s.groups.iter().map(|g| u64::from(g.count)).sum::<u64>(),
+                    s.events.len()
+                );
+                Ok(())
+            }
+            ScenarioCommand::Run {
+                file,
+                seed,
+                out,
+                runs,
+                duration,
+            } => {
+                let mut loaded = loaded(&file)?;
+                if let Some(duration) = duration {
+                    loaded.scenario.duration_ms = duration.0;
+                }
+                if runs == 0 {
+                    anyhow::bail!("--runs must be at least 1");
+                }
+                let first = seed.unwrap_or(loaded.scenario.seed);
+                let seeds: Vec<u64> = (0..u64::from(runs))
+                    .map(|k| first.wrapping_add(k))
+                    .collect();
+                let dir = out.unwrap_or_else(|| {
+                    let stem = file
+                        .file_stem()
+                        .map_or("scenario".into(), |s| s.to_string_lossy());
+                    PathBuf::from("out").join(stem.as_ref())
+                });
+                let stop = Arc::new(AtomicBool::new(false));
+                let on_signal = stop.clone();
+                tokio::spawn(async move {
+                    if tokio::signal::ctrl_c().await.is_ok() {
+                        eprintln!("\nstopping: the outputs so far are kept");
+                        on_signal.store(true, Ordering::SeqCst);
+                    }
+                });
+                let outcomes = tokio::task::spawn_blocking(move || {
+                    run_all(&loaded, &seeds, &dir, &stop).map(|o| (o, dir))
+                })
+                .await??;
+                let (outcomes, dir) = outcomes;
+                let complete = outcomes.iter().all(|o| o.complete);
+                println!(
+                    "{} run(s) written to {}{}",
+                    outcomes.len(),
+                    dir.display(),
+                    if complete { "" } else { " (stopped early)" }
+                );
+                Ok(())
+            }
+        }
+    }
+}
