@@ -5,7 +5,7 @@
 //! decides when to call it next.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
@@ -164,7 +164,7 @@ impl BotCore {
         let state = CallState {
             token: ctx::new_token(),
             bot_id: id,
-            view: Arc::new(BotView::default()),
+            view: Arc::clone(&NO_VIEW),
             params: params_from_json(params),
             state: Map::new(),
             rng: bot_rng(run_seed, id),
@@ -286,6 +286,9 @@ impl BotCore {
         });
         let logs = sandbox::end_log();
         self.scope.clear();
+        // The view is only for the call: a bot that waits between calls
+        // (thousands of them in a scenario) holds none.
+        back(&mut self.state).view = Arc::clone(&NO_VIEW);
 
         let error = match result {
             Ok(Ok(_)) => None,
@@ -319,6 +322,8 @@ impl BotCore {
         }
     }
 }
+
+static NO_VIEW: LazyLock<Arc<BotView>> = LazyLock::new(|| Arc::new(BotView::default()));
 
 /// The bot's call state, which is only ever away while a call runs.
 fn back(state: &mut Option<Box<CallState>>) -> &mut CallState {
