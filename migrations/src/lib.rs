@@ -15,6 +15,7 @@ mod m20261121_000003_trading;
 mod m20261121_000004_positions;
 mod m20261121_000005_bots;
 mod m20261121_000006_settings;
+mod m20261203_000007_partial_key_index;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_positions::Migration),
             Box::new(m20261121_000005_bots::Migration),
             Box::new(m20261121_000006_settings::Migration),
+            Box::new(m20261203_000007_partial_key_index::Migration),
         ]
     }
 }

@@ -30,6 +30,7 @@ use marketlab_actors::account::AccountCore;
 use marketlab_actors::account::actor::{AccountActor, Allot, Deposit, PlaceOrder};
 use marketlab_actors::book::{BookConfig, PriceBand};
 use marketlab_actors::clock::WallClock;
+use marketlab_actors::journal::Journal;
 use marketlab_actors::ledger::{Account, FeeSchedule, LedgerLimits};
 use marketlab_actors::market::{Market, MarketConfig};
 use marketlab_actors::types::{AccountId, Money, Price, Quantity, Symbol, TickSize};
@@ -127,21 +128,18 @@ async fn setup(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
-    let db = persistence::connect(url).await?;
-    setup(&db).await?;
-    let persister = Persister::new(db.clone(), PersisterConfig::default(), []);
-    let health = persister.health();
-    // Its own thread, as in the server: writing never waits for the market.
-    let writer = actix::Arbiter::new();
-    let persister = Persister::start_in_arbiter(&writer.handle(), move |_| persister);
+/// The market of the run: one book (ACME) and the bots, each with cash and
+/// shares, writing to `journal` when given.
+async fn open_market(
+    journal: Option<Journal>,
+) -> anyhow::Result<(Market, Symbol, Vec<Addr<AccountActor>>)> {
     let market = Market::with_journal(
         MarketConfig {
             arbiters: 2,
             ..MarketConfig::default()
         },
         Arc::new(WallClock),
-        Some(persister.clone().recipient()),
+        journal,
     );
     let symbol = Symbol::new("ACME")?;
     let config = BookConfig {
@@ -172,17 +170,47 @@ async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
         .await??;
         bots.push(bot);
     }
-    persister.send(Drain).await?;
-    let written_before = health.changes_written();
+    Ok((market, symbol, bots))
+}
 
+/// Sends `orders` orders through the bots, 256 in flight; returns when the
+/// last is answered.
+async fn trade(bots: &[Addr<AccountActor>], symbol: Symbol, orders: usize) -> anyhow::Result<()> {
     let requests = flow::requests(orders, symbol, ACCOUNTS as usize, 1);
-    let started = Instant::now();
     let mut answers = stream::iter(requests)
         .map(|(bot, request)| bots[bot].send(PlaceOrder(request)))
         .buffer_unordered(256);
     while let Some(answer) = answers.next().await {
         answer.context("a bot stopped")??;
     }
+    Ok(())
+}
+
+/// The same order flow with nothing written: what the market does alone.
+async fn unpersisted(orders: usize) -> anyhow::Result<f64> {
+    let (market, symbol, bots) = open_market(None).await?;
+    let started = Instant::now();
+    trade(&bots, symbol, orders).await?;
+    let rate = orders as f64 / started.elapsed().as_secs_f64();
+    market.shutdown();
+    Ok(rate)
+}
+
+async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
+    let alone = unpersisted(orders).await?;
+    let db = persistence::connect(url).await?;
+    setup(&db).await?;
+    let persister = Persister::new(db.clone(), PersisterConfig::default(), []);
+    let health = persister.health();
+    // Its own thread, as in the server: writing never waits for the market.
+    let writer = actix::Arbiter::new();
+    let persister = Persister::start_in_arbiter(&writer.handle(), move |_| persister);
+    let (market, symbol, bots) = open_market(Some(persister.clone().recipient())).await?;
+    persister.send(Drain).await?;
+    let written_before = health.changes_written();
+
+    let started = Instant::now();
+    trade(&bots, symbol, orders).await?;
     let matched = started.elapsed();
     persister.send(Drain).await?;
     let written = started.elapsed();
@@ -194,6 +222,7 @@ async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
         .await?
         .context("a count")?
         .try_get("", "n")?;
+    let with = orders as f64 / matched.as_secs_f64();
     println!(
         "{orders} orders, {trades} trades; matched in {} ms, all written in {} ms: {:.0} persisted trades/s, {:.0} orders/s; {} changes in {} batches",
         matched.as_millis(),
@@ -202,6 +231,10 @@ async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
         orders as f64 / written.as_secs_f64(),
         health.changes_written() - written_before,
         health.batches_written(),
+    );
+    println!(
+        "order flow: {alone:.0} orders/s without persistence, {with:.0} orders/s while it runs ({:+.1}%)",
+        (with / alone - 1.0) * 100.0
     );
     market.shutdown();
 

@@ -17,6 +17,9 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const SQLITE_MAX_CONNECTIONS: u32 = 4;
 const POSTGRES_MAX_CONNECTIONS: u32 = 10;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Prepared statements kept per connection: room for every size of every
+/// batch statement (see `batch`), which the default of 100 is not.
+const STATEMENT_CACHE: usize = 512;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -74,7 +77,8 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, ConnectError> {
     } else {
         options
             .max_connections(POSTGRES_MAX_CONNECTIONS)
-            .min_connections(1);
+            .min_connections(1)
+            .map_sqlx_postgres_opts(|pg| pg.statement_cache_capacity(STATEMENT_CACHE));
     }
     Database::connect(options).await.map_err(ConnectError::Open)
 }
@@ -100,6 +104,7 @@ fn sqlite_options(options: SqliteConnectOptions) -> SqliteConnectOptions {
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(SQLITE_BUSY_TIMEOUT)
         .foreign_keys(true)
+        .statement_cache_capacity(STATEMENT_CACHE)
 }
 
 fn is_in_memory(url: &str) -> bool {

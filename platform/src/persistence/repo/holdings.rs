@@ -1,7 +1,6 @@
 //! Holdings: how many shares of each symbol an account holds and has set
 //! aside.
 
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
@@ -14,13 +13,14 @@ use crate::persistence::entities::holding::{Column, Entity, Model};
 /// to nothing is written with quantity 0, not deleted.
 pub async fn upsert_many(db: &impl ConnectionTrait, holdings: &[Model]) -> Result<(), DbErr> {
     let latest = batch::last_per_key(holdings, |h| (h.account_id, h.symbol.clone()));
-    let on_conflict = OnConflict::columns([Column::AccountId, Column::Symbol])
-        .update_columns([Column::Quantity, Column::Reserved, Column::CostBasis])
-        .to_owned();
+    let upsert = batch::Upsert {
+        key: &[Column::AccountId, Column::Symbol],
+        update: &[Column::Quantity, Column::Reserved, Column::CostBasis],
+    };
     batch::insert_all(
         db,
         latest.into_iter().map(IntoActiveModel::into_active_model),
-        Some(&on_conflict),
+        Some(upsert),
     )
     .await
 }

@@ -2,7 +2,6 @@
 //! and deleted when a sale takes it all: a sale touches only the lots it
 //! consumed.
 
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
@@ -15,13 +14,14 @@ use crate::persistence::entities::lot::{Column, Entity, Model};
 /// versions of one lot wins.
 pub async fn upsert_many(db: &impl ConnectionTrait, lots: &[Model]) -> Result<(), DbErr> {
     let latest = batch::last_per_key(lots, |l| (l.account_id, l.symbol.clone(), l.seq));
-    let on_conflict = OnConflict::columns([Column::AccountId, Column::Symbol, Column::Seq])
-        .update_columns([Column::RemainingQuantity, Column::BuyFee])
-        .to_owned();
+    let upsert = batch::Upsert {
+        key: &[Column::AccountId, Column::Symbol, Column::Seq],
+        update: &[Column::RemainingQuantity, Column::BuyFee],
+    };
     batch::insert_all(
         db,
         latest.into_iter().map(IntoActiveModel::into_active_model),
-        Some(&on_conflict),
+        Some(upsert),
     )
     .await
 }

@@ -1,7 +1,7 @@
 //! Orders. An order row changes many times (accepted, filled in parts,
 //! cancelled); each change writes the whole row again by id.
 
-use sea_orm::sea_query::{NullOrdering, OnConflict, Order};
+use sea_orm::sea_query::{NullOrdering, Order};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect,
@@ -19,8 +19,9 @@ use crate::persistence::entities::order::{Column, Entity, Model};
 /// kept from the first write.
 pub async fn upsert_many(db: &impl ConnectionTrait, orders: &[Model]) -> Result<(), DbErr> {
     let latest = batch::last_per_key(orders, |order| order.id);
-    let on_conflict = OnConflict::column(Column::Id)
-        .update_columns([
+    let upsert = batch::Upsert {
+        key: &[Column::Id],
+        update: &[
             Column::Quantity,
             Column::FilledQuantity,
             Column::FilledValue,
@@ -32,12 +33,12 @@ pub async fn upsert_many(db: &impl ConnectionTrait, orders: &[Model]) -> Result<
             Column::CommissionCharged,
             Column::TaxCharged,
             Column::UpdatedAt,
-        ])
-        .to_owned();
+        ],
+    };
     batch::insert_all(
         db,
         latest.into_iter().map(IntoActiveModel::into_active_model),
-        Some(&on_conflict),
+        Some(upsert),
     )
     .await
 }
