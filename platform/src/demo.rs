@@ -188,46 +188,70 @@ pub const SHIPPED_SCRIPTS: [(&str, &str); 5] = [
     ),
 ];
 
-/// The bots of each demo company: script, count, params beyond the symbol,
-/// cash (cents) and shares bought from the issuer at the IPO price before
-/// they start.
-const DEMO_BOTS: [(&str, i32, &str, i64, u64); 6] = [
-    (
+/// One kind of bot in each demo company.
+struct DemoGroup {
+    script: &'static str,
+    count: i32,
+    /// JSON members beyond the symbol.
+    params: &'static str,
+    cash: Money,
+    /// Bought from the issuer at the IPO price before any bot starts.
+    shares: u64,
+}
+
+const fn group(
+    script: &'static str,
+    count: i32,
+    params: &'static str,
+    cash: i64,
+    shares: u64,
+) -> DemoGroup {
+    DemoGroup {
+        script,
+        count,
+        params,
+        cash: Money(cash),
+        shares,
+    }
+}
+
+const DEMO_BOTS: [DemoGroup; 6] = [
+    group(
         "market_maker",
         1,
         r#""spread_bps": 20, "size": 100"#,
         100_000_000,
         2_000,
     ),
-    (
+    group(
         "market_maker",
         1,
         r#""spread_bps": 60, "size": 200, "requote_ms": 2500"#,
         100_000_000,
         2_000,
     ),
-    (
+    group(
         "noise_trader",
         4,
         r#""interval_ms": 1000, "max_qty": 40"#,
         20_000_000,
         400,
     ),
-    (
+    group(
         "momentum",
         1,
         r#""interval_ms": 2000, "size": 30"#,
         50_000_000,
         200,
     ),
-    (
+    group(
         "mean_reversion",
         1,
         r#""interval_ms": 2000, "size": 30"#,
         50_000_000,
         200,
     ),
-    (
+    group(
         "value_investor",
         1,
         r#""interval_ms": 5000, "size": 50"#,
@@ -277,21 +301,21 @@ pub async fn start_bots(
         let symbol = Symbol::new(symbol)?;
         let issuer = AccountId(company.issuer_account_id as u64);
         let ipo = Money(ipo_cents);
-        for (script, count, params, cash, shares) in DEMO_BOTS {
+        for kind in &DEMO_BOTS {
             let group = bots
                 .open_group(
                     NewBots {
-                        script: script.to_owned(),
-                        params: format!(r#"{{"symbol": "{symbol}", {params}}}"#),
-                        cash: Money(cash),
-                        count,
+                        script: kind.script.to_owned(),
+                        params: format!(r#"{{"symbol": "{symbol}", {}}}"#, kind.params),
+                        cash: kind.cash,
+                        count: kind.count,
                     },
                     || ids.next(),
                 )
                 .await?;
             for row in &group.rows {
                 let buyer = AccountId(row.account_id as u64);
-                sell_to(market, issuer, buyer, symbol, ipo, Quantity(shares)).await?;
+                sell_to(market, issuer, buyer, symbol, ipo, Quantity(kind.shares)).await?;
             }
             groups.push(group);
         }

@@ -105,7 +105,7 @@ impl BookActor {
         }
         let mut per_account: Vec<(AccountId, Vec<BookEvent>)> = Vec::new();
         for event in &update.events {
-            for account in involved(event).into_iter().flatten() {
+            for account in event.accounts().into_iter().flatten() {
                 match per_account.iter_mut().find(|(a, _)| *a == account) {
                     Some((_, events)) => events.push(*event),
                     None => per_account.push((account, vec![*event])),
@@ -123,21 +123,6 @@ impl BookActor {
                 },
             );
         }
-    }
-}
-
-/// The accounts an event is about.
-fn involved(event: &BookEvent) -> [Option<AccountId>; 2] {
-    match *event {
-        BookEvent::Trade(t) => [Some(t.taker_account), Some(t.maker_account)],
-        BookEvent::Accepted { account, .. }
-        | BookEvent::Rested { account, .. }
-        | BookEvent::Rejected { account, .. }
-        | BookEvent::Cancelled { account, .. }
-        | BookEvent::Reduced { account, .. }
-        | BookEvent::Expired { account, .. }
-        | BookEvent::Triggered { account, .. } => [Some(account), None],
-        BookEvent::LevelChanged { .. } => [None, None],
     }
 }
 

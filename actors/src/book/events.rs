@@ -89,6 +89,22 @@ pub struct Trade {
 }
 
 impl BookEvent {
+    /// The accounts the event is about: both sides of a trade, the owner of
+    /// any other order event, none for a level change.
+    pub fn accounts(&self) -> [Option<AccountId>; 2] {
+        match *self {
+            BookEvent::Trade(t) => [Some(t.taker_account), Some(t.maker_account)],
+            BookEvent::Accepted { account, .. }
+            | BookEvent::Rested { account, .. }
+            | BookEvent::Rejected { account, .. }
+            | BookEvent::Cancelled { account, .. }
+            | BookEvent::Reduced { account, .. }
+            | BookEvent::Expired { account, .. }
+            | BookEvent::Triggered { account, .. } => [Some(account), None],
+            BookEvent::LevelChanged { .. } => [None, None],
+        }
+    }
+
     /// The sequence number; `None` for a rejection, which changes nothing.
     pub fn seq(&self) -> Option<u64> {
         match *self {

@@ -751,7 +751,7 @@ impl Kernel {
         let at = self.now;
         let mut per_account: Vec<(usize, Vec<BookEvent>)> = Vec::new();
         for event in events {
-            for account in involved(event).into_iter().flatten() {
+            for account in event.accounts().into_iter().flatten() {
                 let index = account_index(account);
                 match per_account.iter_mut().find(|(a, _)| *a == index) {
                     Some((_, own)) => own.push(*event),
@@ -773,7 +773,7 @@ impl Kernel {
         for event in events {
             if outputs.orders && !matches!(event, BookEvent::LevelChanged { .. }) {
                 let account =
-                    involved(event)[0].map_or("", |a| self.labels[account_index(a)].as_str());
+                    event.accounts()[0].map_or("", |a| self.labels[account_index(a)].as_str());
                 recorder.order(&OrderRow {
                     at,
                     symbol: listing.symbol,
@@ -1106,19 +1106,4 @@ fn new_account(index: usize, fees: ledger::FeeSchedule) -> AccountCore {
 
 fn account_index(account: AccountId) -> usize {
     account.0 as usize - 1
-}
-
-/// The accounts an event is about (as the book actor routes them).
-fn involved(event: &BookEvent) -> [Option<AccountId>; 2] {
-    match *event {
-        BookEvent::Trade(t) => [Some(t.taker_account), Some(t.maker_account)],
-        BookEvent::Accepted { account, .. }
-        | BookEvent::Rested { account, .. }
-        | BookEvent::Rejected { account, .. }
-        | BookEvent::Cancelled { account, .. }
-        | BookEvent::Reduced { account, .. }
-        | BookEvent::Expired { account, .. }
-        | BookEvent::Triggered { account, .. } => [Some(account), None],
-        BookEvent::LevelChanged { .. } => [None, None],
-    }
 }
