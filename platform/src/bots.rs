@@ -201,15 +201,8 @@ impl Bots {
             return Err(BotsError::NoCash);
         }
         let params = parse_params(&new.params)?;
-        if let Some(symbol) = params.get("symbol") {
-            let listed = symbol
-                .as_str()
-                .and_then(|s| Symbol::new(s).ok())
-                .and_then(|s| self.market.book(s));
-            if listed.is_none() {
-                return Err(BotHostError::UnknownSymbol(symbol.to_string()).into());
-            }
-        }
+        self.host.watch_listings().await;
+        self.host.symbol_param(&params)?;
         let saved = bot_scripts::find(&self.db, &new.script)
             .await?
             .ok_or_else(|| BotsError::UnknownScript(new.script.clone()))?;

@@ -46,6 +46,16 @@ fn settings() -> Settings {
     }
 }
 
+/// A server (bot timers 50 times faster) with ACME listed: 1,000 shares at
+/// 100.00, held by its issuer.
+async fn acme_market(backend: Backend) -> Option<(TestApp, User)> {
+    let app = TestApp::spawn_with(backend, settings()).await?;
+    let issuer = app.register("acme_corp", "CORPORATE").await;
+    app.list_company("ACME", "Industrials", 1_000, "100.00", None, &issuer)
+        .await;
+    Some((app, issuer))
+}
+
 async fn instructor(app: &TestApp) -> User {
     let user = app.register("ines", "INDIVIDUAL").await;
     app.admin_mutation(
@@ -132,12 +142,9 @@ async fn bid_at(app: &TestApp, who: &User, price: &str) -> i64 {
 }
 
 async fn bots_trade_stop_and_come_back(backend: Backend) {
-    let Some(mut app) = TestApp::spawn_with(backend, settings()).await else {
+    let Some((mut app, issuer)) = acme_market(backend).await else {
         return;
     };
-    let issuer = app.register("acme_corp", "CORPORATE").await;
-    app.list_company("ACME", "Industrials", 1_000, "100.00", None, &issuer)
-        .await;
     app.limit(&issuer, "ACME", "SELL", 30, "100.00").await;
     let ines = instructor(&app).await;
 
@@ -203,12 +210,9 @@ async fn bots_trade_stop_and_come_back(backend: Backend) {
 }
 
 async fn bad_scripts_and_inputs_change_nothing(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, settings()).await else {
+    let Some((app, _)) = acme_market(backend).await else {
         return;
     };
-    let issuer = app.register("acme_corp", "CORPORATE").await;
-    app.list_company("ACME", "Industrials", 1_000, "100.00", None, &issuer)
-        .await;
     let ines = instructor(&app).await;
     let player = app.register("pat", "INDIVIDUAL").await;
 
@@ -313,12 +317,9 @@ fn on_tick(ctx) {
 "#;
 
 async fn a_failing_bot_goes_failed_and_hurts_nobody(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, settings()).await else {
+    let Some((app, issuer)) = acme_market(backend).await else {
         return;
     };
-    let issuer = app.register("acme_corp", "CORPORATE").await;
-    app.list_company("ACME", "Industrials", 1_000, "100.00", None, &issuer)
-        .await;
     let ines = instructor(&app).await;
     assert!(
         save_script(&app, &ines, "spinner", SPINNER)

@@ -346,20 +346,27 @@ impl BotHost {
         }
     }
 
+    /// The listing a bot's `symbol` param names (it sees only that one), or
+    /// none; a symbol that is not followed is an error.
+    pub fn symbol_param(
+        &self,
+        params: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Option<Symbol>, BotHostError> {
+        let Some(value) = params.get("symbol") else {
+            return Ok(None);
+        };
+        value
+            .as_str()
+            .and_then(|name| Symbol::new(name).ok())
+            .filter(|symbol| self.inner.watches.get(*symbol).is_some())
+            .map(Some)
+            .ok_or_else(|| BotHostError::UnknownSymbol(value.to_string()))
+    }
+
     /// Start a bot on the next bot thread; its `on_start` runs at once.
     pub async fn start(&self, spec: BotSpec) -> Result<(), BotHostError> {
         self.watch_listings().await;
-        let only = match spec.params.get("symbol") {
-            None => None,
-            Some(value) => {
-                let name = value.as_str().unwrap_or_default();
-                let symbol = Symbol::new(name)
-                    .ok()
-                    .filter(|symbol| self.inner.watches.get(*symbol).is_some())
-                    .ok_or_else(|| BotHostError::UnknownSymbol(value.to_string()))?;
-                Some(symbol)
-            }
-        };
+        let only = self.symbol_param(&spec.params)?;
         let account = self
             .inner
             .market
