@@ -10,7 +10,8 @@ use std::sync::Arc;
 use marketlab_actors::account::actor::Deposit;
 use marketlab_actors::bots::view::{Financials, NewsView};
 use marketlab_actors::bots::{
-    BotHost, BotHostConfig, BotHostError, BotReport, BotScript, BotSpec, ScriptError,
+    BotHost, BotHostConfig, BotHostError, BotReport, BotScript, BotSpec, ScenarioPacing,
+    ScriptError,
 };
 use marketlab_actors::ledger::{FeeSchedule, LedgerError};
 use marketlab_actors::market::Market;
@@ -34,6 +35,8 @@ pub struct NewBots {
     pub params: String,
     pub cash: Money,
     pub count: i32,
+    /// The live scenario run starting them.
+    pub scenario_run: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +68,8 @@ pub struct BotGroup {
     pub rows: Vec<bot::Model>,
     script: Arc<BotScript>,
     params: serde_json::Map<String, serde_json::Value>,
+    /// A live scenario's group wakes up as its file says.
+    pub pacing: Option<ScenarioPacing>,
 }
 
 /// The server's bots; cheap to share behind an `Arc`.
@@ -160,6 +165,7 @@ impl Bots {
                             account: AccountId(row.account_id as u64),
                             script: Arc::clone(script),
                             params,
+                            pacing: None,
                         })
                         .await
                         .map_err(|e| e.to_string()),
@@ -175,13 +181,16 @@ impl Bots {
         Ok(())
     }
 
-    /// Check everything, then open, fund and start each bot. `account_id`
-    /// hands out the new accounts' ids.
+    /// Check everything, then open, fund and start each bot (at most
+    /// [`MAX_GROUP`]). `account_id` hands out the new accounts' ids.
     pub async fn start_group(
         &self,
         new: NewBots,
         account_id: impl FnMut() -> i64,
     ) -> Result<Vec<bot::Model>, BotsError> {
+        if !(1..=MAX_GROUP).contains(&new.count) {
+            return Err(BotsError::BadCount(new.count));
+        }
         let group = self.open_group(new, account_id).await?;
         self.launch(&group).await?;
         Ok(group.rows)
@@ -194,7 +203,7 @@ impl Bots {
         new: NewBots,
         mut account_id: impl FnMut() -> i64,
     ) -> Result<BotGroup, BotsError> {
-        if !(1..=MAX_GROUP).contains(&new.count) {
+        if new.count < 1 {
             return Err(BotsError::BadCount(new.count));
         }
         if new.cash.0 <= 0 {
@@ -211,6 +220,7 @@ impl Bots {
             rows: Vec::with_capacity(new.count as usize),
             script,
             params,
+            pacing: None,
         };
         for _ in 0..new.count {
             let id = self
@@ -240,6 +250,7 @@ impl Bots {
                 error: None,
                 params: new.params.clone(),
                 created_at: self.market.clock().now().0,
+                scenario_run_id: new.scenario_run,
             };
             bots::insert(&self.db, &row).await?;
             group.rows.push(row);
@@ -256,6 +267,7 @@ impl Bots {
                     account: AccountId(row.account_id as u64),
                     script: Arc::clone(&group.script),
                     params: group.params.clone(),
+                    pacing: group.pacing,
                 })
                 .await?;
         }

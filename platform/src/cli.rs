@@ -1,6 +1,6 @@
 //! The command line: `marketlab serve [--demo] [--bind ADDR]`,
 //! `marketlab migrate`, `marketlab schema`, `marketlab admin create`,
-//! `marketlab bot check FILE`, `marketlab scenario check|run FILE`. The
+//! `marketlab bot check FILE`, `marketlab scenario check|run FILE [--live]`. The
 //! database is `--database-url`, else `DATABASE_URL`, else
 //! `MARKETLAB_DATABASE_URL`, else a SQLite file under `./data/`.
 
@@ -27,25 +27,9 @@ pub struct Cli {
 enum Command {
     /// Run the market and its HTTP server (applies migrations first).
     Serve {
-        /// Address and port to listen on.
-        #[arg(long, env = "MARKETLAB_BIND", default_value = "127.0.0.1:8080")]
-        bind: String,
         /// List a few demo companies in a few sectors (once).
         #[arg(long)]
         demo: bool,
-        /// The secret access tokens are signed with; without one, a secret
-        /// is made on the first run and kept in the database.
-        #[arg(long, env = "MARKETLAB_JWT_SECRET", hide_env_values = true)]
-        jwt_secret: Option<String>,
-        /// Lifetime of an access token, in seconds.
-        #[arg(long, env = "MARKETLAB_ACCESS_TOKEN_TTL", default_value_t = 900)]
-        access_token_ttl: i64,
-        /// Requests per second each account may make (bursts go higher).
-        #[arg(long, env = "MARKETLAB_RATE_LIMIT", default_value_t = 100)]
-        rate_limit: u32,
-        /// How many requests an account may make at once above the rate.
-        #[arg(long, env = "MARKETLAB_RATE_BURST", default_value_t = 300)]
-        rate_burst: u32,
         /// The seed every live bot's random stream is derived from.
         #[arg(long, env = "MARKETLAB_BOT_SEED", default_value_t = 0)]
         bot_seed: u64,
@@ -54,7 +38,7 @@ enum Command {
               value_parser = clap::value_parser!(u32).range(1..=1000))]
         bot_speedup: u32,
         #[command(flatten)]
-        database: Database,
+        server: ServerArgs,
     },
     /// Apply the database migrations and exit.
     Migrate {
@@ -73,7 +57,7 @@ enum Command {
         #[command(subcommand)]
         command: BotCommand,
     },
-    /// Seeded market scenarios, headless.
+    /// Seeded market scenarios: headless, or live in the server.
     Scenario {
         #[command(subcommand)]
         command: crate::scenario::ScenarioCommand,
@@ -98,6 +82,49 @@ enum AdminCommand {
         #[command(flatten)]
         database: Database,
     },
+}
+
+/// How the HTTP server runs (`serve`, and `scenario run --live`).
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "MARKETLAB_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// The secret access tokens are signed with; without one, a secret
+    /// is made on the first run and kept in the database.
+    #[arg(long, env = "MARKETLAB_JWT_SECRET", hide_env_values = true)]
+    jwt_secret: Option<String>,
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, env = "MARKETLAB_ACCESS_TOKEN_TTL", default_value_t = 900)]
+    access_token_ttl: i64,
+    /// Requests per second each account may make (bursts go higher).
+    #[arg(long, env = "MARKETLAB_RATE_LIMIT", default_value_t = 100)]
+    rate_limit: u32,
+    /// How many requests an account may make at once above the rate.
+    #[arg(long, env = "MARKETLAB_RATE_BURST", default_value_t = 300)]
+    rate_burst: u32,
+    #[command(flatten)]
+    database: Database,
+}
+
+impl ServerArgs {
+    pub fn settings(self) -> Settings {
+        let defaults = Settings::default();
+        Settings {
+            bind: self.bind,
+            database_url: self.database.url(),
+            jwt_secret: self.jwt_secret,
+            tokens: TokenSettings {
+                access_ttl_secs: self.access_token_ttl,
+                ..defaults.tokens
+            },
+            rate_limit: RateLimitSettings {
+                per_second: self.rate_limit,
+                burst: self.rate_burst,
+            },
+            ..defaults
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -125,32 +152,16 @@ impl Cli {
             .init();
         match self.command {
             Command::Serve {
-                bind,
                 demo,
-                jwt_secret,
-                access_token_ttl,
-                rate_limit,
-                rate_burst,
                 bot_seed,
                 bot_speedup,
-                database,
+                server,
             } => {
-                let defaults = Settings::default();
                 let app = Application::build(Settings {
-                    bind,
                     demo,
-                    database_url: database.url(),
-                    jwt_secret,
-                    tokens: TokenSettings {
-                        access_ttl_secs: access_token_ttl,
-                        ..defaults.tokens
-                    },
-                    rate_limit: RateLimitSettings {
-                        per_second: rate_limit,
-                        burst: rate_burst,
-                    },
                     bot_seed,
                     bot_speedup,
+                    ..server.settings()
                 })
                 .await?;
                 tracing::info!("listening on http://{}", app.address());

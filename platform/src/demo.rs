@@ -10,18 +10,17 @@ use marketlab_actors::account::OrderRequest;
 use marketlab_actors::account::actor::{Deposit, PlaceOrder};
 use marketlab_actors::book::{DEFAULT_BAND_BPS, OrderKind, TimeInForce};
 use marketlab_actors::ledger::FeeSchedule;
-use marketlab_actors::market::{Ipo, Market};
+use marketlab_actors::market::Market;
 use marketlab_actors::types::{AccountId, Money, Quantity, Side, Symbol, TickSize, Timestamp};
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::{self, NewAccount};
 use crate::api::state::IdSequence;
 use crate::bots::{Bots, NewBots};
+use crate::listing::{self, NewListing};
 use crate::persistence::entities::enums::Role;
-use crate::persistence::entities::{bot_script, company, financial_report};
-use crate::persistence::repo::{
-    bot_scripts, bots as bot_rows, companies, financials, ids, sectors,
-};
+use crate::persistence::entities::{bot_script, financial_report};
+use crate::persistence::repo::{bot_scripts, bots as bot_rows, companies, financials, ids};
 
 /// (symbol, name, sector, IPO price in cents)
 const COMPANIES: [(&str, &str, &str, i64); 4] = [
@@ -52,7 +51,6 @@ pub async fn list_companies(db: &DatabaseConnection, market: &Market) -> anyhow:
             Some(id) => id,
             None => *bidder.insert(open_bidder(db, market).await?),
         };
-        sectors::ensure(db, sector).await?;
         let issuer = next_id(db).await?;
         accounts::open(
             db,
@@ -64,38 +62,23 @@ pub async fn list_companies(db: &DatabaseConnection, market: &Market) -> anyhow:
                 display_name: name.to_owned(),
                 role: Role::Corporate,
                 password_hash: None,
-                company_symbol: Some(symbol.to_owned()),
+                company_symbol: None,
             },
         )
         .await?;
         let symbol = Symbol::new(symbol)?;
-        let ipo = Money(ipo_cents);
-        let book = market
-            .list_company(Ipo {
+        listing::list(
+            db,
+            market,
+            NewListing {
                 symbol,
+                name: name.to_owned(),
+                sector: sector.to_owned(),
+                shares: Quantity(SHARES),
+                ipo_price: Money(ipo_cents),
                 tick: TickSize::CENT,
                 band_bps: Some(DEFAULT_BAND_BPS),
                 issuer,
-                shares: Quantity(SHARES),
-                price: ipo,
-            })
-            .await?;
-        companies::insert(
-            db,
-            &company::Model {
-                symbol: symbol.to_string(),
-                name: name.to_owned(),
-                sector: sector.to_owned(),
-                shares_outstanding: SHARES as i64,
-                tick_size: TickSize::CENT.money().0,
-                ipo_price: ipo_cents,
-                band_bps: Some(i64::from(DEFAULT_BAND_BPS)),
-                book_id: book.listing.book.0 as i32,
-                issuer_account_id: issuer.0 as i64,
-                listed: true,
-                halted: false,
-                last_seq: 0,
-                listed_at: market.clock().now().0,
             },
         )
         .await?;
@@ -309,13 +292,22 @@ pub async fn start_bots(
                         params: format!(r#"{{"symbol": "{symbol}", {}}}"#, kind.params),
                         cash: kind.cash,
                         count: kind.count,
+                        scenario_run: None,
                     },
                     || ids.next(),
                 )
                 .await?;
             for row in &group.rows {
                 let buyer = AccountId(row.account_id as u64);
-                sell_to(market, issuer, buyer, symbol, ipo, Quantity(kind.shares)).await?;
+                listing::sell_from_issuer(
+                    market,
+                    issuer,
+                    buyer,
+                    symbol,
+                    ipo,
+                    Quantity(kind.shares),
+                )
+                .await?;
             }
             groups.push(group);
         }
@@ -349,46 +341,5 @@ async fn publish_demo_financials(
         },
     )
     .await?;
-    Ok(())
-}
-
-/// The issuer sells `quantity` shares to `buyer` at `price` through the
-/// book: a resting ask, then a buy that takes it.
-async fn sell_to(
-    market: &Market,
-    issuer: AccountId,
-    buyer: AccountId,
-    symbol: Symbol,
-    price: Money,
-    quantity: Quantity,
-) -> anyhow::Result<()> {
-    let order = |side, tif| {
-        PlaceOrder(OrderRequest {
-            symbol,
-            side,
-            kind: OrderKind::Limit {
-                price: TickSize::CENT.floor(price),
-            },
-            tif,
-            quantity,
-            client_order_id: None,
-        })
-    };
-    let running = |id: AccountId| {
-        market
-            .account(id)
-            .ok_or_else(|| anyhow::anyhow!("demo account {id} is not running"))
-    };
-    running(issuer)?
-        .send(order(Side::Sell, TimeInForce::Gtc))
-        .await??;
-    let bought = running(buyer)?
-        .send(order(Side::Buy, TimeInForce::Ioc))
-        .await??;
-    anyhow::ensure!(
-        bought.filled == quantity,
-        "the demo bot {buyer} bought {} of {quantity} shares from the issuer",
-        bought.filled
-    );
     Ok(())
 }

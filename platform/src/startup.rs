@@ -30,6 +30,7 @@ use crate::persistence;
 use crate::persistence::repo::{accounts, companies, ids};
 use crate::persister::{Drain, Persister, PersisterConfig, PersisterHealth};
 use crate::recovery::recover;
+use crate::scenario::{self, LiveOptions, LiveRuns, Loaded};
 use crate::{demo, routes};
 
 /// The SQLite file a fresh machine runs on.
@@ -54,6 +55,8 @@ pub struct Settings {
     pub bot_seed: u64,
     /// Bots' timers run this many times faster than the clock.
     pub bot_speedup: u32,
+    /// What every account pays (a live scenario's file sets it).
+    pub fees: FeeSchedule,
 }
 
 impl Default for Settings {
@@ -67,6 +70,7 @@ impl Default for Settings {
             rate_limit: RateLimitSettings::default(),
             bot_seed: 0,
             bot_speedup: 1,
+            fees: FeeSchedule::default(),
         }
     }
 }
@@ -81,6 +85,7 @@ impl std::fmt::Debug for Settings {
             .field("rate_limit", &self.rate_limit)
             .field("bot_seed", &self.bot_seed)
             .field("bot_speedup", &self.bot_speedup)
+            .field("fees", &self.fees)
             .finish_non_exhaustive()
     }
 }
@@ -98,6 +103,7 @@ pub struct Application {
     server: Server,
     market: Market,
     bots: Arc<Bots>,
+    state: Arc<ApiState>,
     persister: Addr<Persister>,
     writer: Arbiter,
     feeds: Arbiter,
@@ -125,7 +131,7 @@ impl Application {
         let writer = Arbiter::new();
         let persister = Persister::start_in_arbiter(&writer.handle(), move |_| persister);
         let clock: Arc<dyn Clock> = Arc::new(WallClock);
-        let fees = FeeSchedule::default();
+        let fees = settings.fees;
         let recovered = recover(
             &db,
             MarketConfig::default(),
@@ -149,6 +155,7 @@ impl Application {
             speedup: settings.bot_speedup.max(1),
             ..BotHostConfig::default()
         };
+        scenario::stop_interrupted(&db, &market).await?;
         let bots = Bots::start(&db, &market, fees, bot_host).await?;
         if settings.demo {
             demo::start_bots(&db, &market, &bots).await?;
@@ -177,7 +184,7 @@ impl Application {
             persister: health,
         });
         let schema = web::Data::new(api::schema::build(Some(Arc::clone(&state))));
-        let api_state = web::Data::new(state);
+        let api_state = web::Data::new(Arc::clone(&state));
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(routes_state.clone())
@@ -193,10 +200,21 @@ impl Application {
             server,
             market,
             bots,
+            state,
             persister,
             writer,
             feeds,
         })
+    }
+
+    /// Run a scenario live in this server (`scenario run --live`); answers
+    /// its run id once its market is set up and its bots have started.
+    pub async fn start_scenario(
+        &self,
+        loaded: &Loaded,
+        options: LiveOptions,
+    ) -> anyhow::Result<i64> {
+        scenario::live::start(&self.state, loaded, options).await
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -267,5 +285,6 @@ async fn api_state(
         news: broadcast::channel(FEED_CAPACITY).0,
         quotes: broadcast::channel(FEED_CAPACITY).0,
         bots,
+        scenarios: LiveRuns::default(),
     })
 }

@@ -376,6 +376,7 @@ async fn bots_and_their_scripts(db: &DatabaseConnection) {
         error: None,
         params: r#"{"spread":"0.02"}"#.to_owned(),
         created_at: T0,
+        scenario_run_id: None,
     };
     bots::insert(db, &bot(1, ALICE)).await.unwrap();
     bots::insert(db, &bot(2, BOB)).await.unwrap();
@@ -407,6 +408,13 @@ async fn bots_and_their_scripts(db: &DatabaseConnection) {
         bots::set_status(db, 9, BotStatus::Stopped, None).await,
         Err(DbErr::RecordNotUpdated)
     ));
+    let of_run = bot::Model {
+        scenario_run_id: Some(7),
+        ..bot(4, ALICE)
+    };
+    bots::insert(db, &of_run).await.unwrap();
+    assert_eq!(bots::of_run(db, 7).await.unwrap(), [of_run]);
+    assert_eq!(bots::of_run(db, 8).await.unwrap(), []);
 }
 
 async fn scenario_runs_start_and_finish(db: &DatabaseConnection) {
@@ -441,6 +449,40 @@ async fn scenario_runs_start_and_finish(db: &DatabaseConnection) {
         scenario_runs::finish(db, 999, RunStatus::Failed, T0, None).await,
         Err(DbErr::RecordNotUpdated)
     ));
+
+    // A restart stops the runs it cut short, and only those.
+    let third = scenario_runs::start(db, "class", 1, "0f0f", T0 + 2)
+        .await
+        .unwrap();
+    scenario_runs::set_status(db, third, RunStatus::Paused)
+        .await
+        .unwrap();
+    assert_eq!(
+        scenario_runs::interrupt_unfinished(db, T0 + 20)
+            .await
+            .unwrap(),
+        [second, third]
+    );
+    let statuses: Vec<_> = scenario_runs::recent(db, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r.status, r.finished_at))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (third, RunStatus::Stopped, Some(T0 + 20)),
+            (second, RunStatus::Stopped, Some(T0 + 20)),
+            (first, RunStatus::Finished, Some(T0 + 9)),
+        ]
+    );
+    assert_eq!(
+        scenario_runs::interrupt_unfinished(db, T0 + 30)
+            .await
+            .unwrap(),
+        Vec::<i64>::new()
+    );
 }
 
 async fn max_ids_restart_the_counters(db: &DatabaseConnection) {

@@ -64,7 +64,7 @@ fn run(file: &str, out: &Path, extra: &[&str]) -> Output {
 }
 
 #[test]
-fn every_shipped_scenario_checks_and_runs_to_its_end() {
+fn every_shipped_scenario_checks_runs_to_its_end_and_can_run_live() {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -80,6 +80,12 @@ fn every_shipped_scenario_checks_and_runs_to_its_end() {
             check.status.success(),
             "{name}: {}",
             String::from_utf8_lossy(&check.stderr)
+        );
+        let loaded = marketlab::scenario::load(&file).unwrap();
+        assert_eq!(
+            marketlab::scenario::live_problems(&loaded.scenario),
+            Vec::<String>::new(),
+            "{name} can run live"
         );
         let out = scratch(&name);
         run(&relative, &out, &["--duration", "3m"]);

@@ -7,13 +7,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix::prelude::*;
+use rand::rngs::ChaCha8Rng;
 
 use super::core::{BotAction, BotCore, BotStatus, CallOutcome};
-use super::host::BotHost;
+use super::host::{BotHost, ScenarioPacing};
 use super::script::Entry;
 use super::view::{BotView, FillView, Holding, NewsView, OpenOrderView, TradeView};
 use crate::account::actor::{AccountActor, CancelOrder, Inspect, PlaceOrder};
 use crate::account::{AccountCore, OrderRecord};
+use crate::scenario::rng;
 use crate::types::{AccountId, Money, OrderId, Price, Quantity, Side, Symbol};
 
 /// One of the bot's own orders changed (a fill, most often).
@@ -101,6 +103,16 @@ pub struct BotActor {
     fills_seen: HashMap<OrderId, usize>,
     /// Told to stop: no more calls, so no order can follow the last cancel.
     stopping: bool,
+    /// Set for a bot of a live scenario run.
+    paced: Option<Paced>,
+}
+
+/// A live scenario bot's wake-up rule and noisy view of the fundamental,
+/// drawn from the streams the kernel would use for it.
+struct Paced {
+    pacing: ScenarioPacing,
+    wake_rng: ChaCha8Rng,
+    observe_rng: ChaCha8Rng,
 }
 
 impl BotActor {
@@ -120,14 +132,38 @@ impl BotActor {
             next_tick: None,
             fills_seen: HashMap::new(),
             stopping: false,
+            paced: None,
         }
     }
 
-    fn view(&self, account: AccountSnapshot) -> BotView {
+    /// Wake up as a scenario's group says and see its fundamental through
+    /// the group's noise; the random streams are keyed by `seed`.
+    pub fn paced(mut self, pacing: ScenarioPacing, seed: u64) -> BotActor {
+        let id = self.core.id();
+        self.paced = Some(Paced {
+            pacing,
+            wake_rng: rng::stream(seed, "wake", id),
+            observe_rng: rng::stream(seed, "observe", id),
+        });
+        self
+    }
+
+    fn view(&mut self, account: AccountSnapshot) -> BotView {
         let watches = self.host.watches();
+        let mut symbols = watches.views(self.only);
+        if let Some(paced) = &mut self.paced {
+            let noise = paced.pacing.observation_noise;
+            for view in symbols.values_mut() {
+                if let Some(value) = view.fundamental {
+                    let draw = rng::normal(&mut paced.observe_rng);
+                    let seen = (value.0 as f64 * (1.0 + noise * draw)).round().max(1.0);
+                    view.fundamental = Some(Money(seen as i64));
+                }
+            }
+        }
         BotView {
             now: self.host.market().clock().now(),
-            symbols: watches.views(self.only),
+            symbols,
             cash: account.cash,
             available_cash: account.available_cash,
             positions: account.positions.into_iter().collect(),
@@ -151,9 +187,14 @@ impl BotActor {
         if self.stopping {
             return;
         }
+        if matches!(call, Call::Tick) && self.host.is_paused() {
+            let wait = self.host.config().tick_after(None);
+            self.tick_in(wait, ctx);
+            return;
+        }
         if !self.core.will_call(call.entry()) {
             if matches!(call, Call::Start) && self.core.will_call(Entry::Tick) {
-                self.schedule_tick(None, ctx);
+                self.schedule_tick(Entry::Start, None, ctx);
             }
             return;
         }
@@ -205,16 +246,38 @@ impl BotActor {
             self.cancel_timer(ctx);
             return vec![BotAction::CancelAll(None)];
         }
-        let ticks = matches!(call, Call::Start | Call::Tick);
-        if ticks || outcome.wake_in.is_some() {
-            self.schedule_tick(outcome.wake_in, ctx);
-        }
+        self.schedule_tick(call.entry(), outcome.wake_in, ctx);
         outcome.actions
     }
 
-    fn schedule_tick(&mut self, wake_in_ms: Option<i64>, ctx: &mut Context<Self>) {
+    /// After a call of `entry` that asked for `wake_in_ms`: the next tick,
+    /// when one is due (else the timer set before stays).
+    fn schedule_tick(&mut self, entry: Entry, wake_in_ms: Option<i64>, ctx: &mut Context<Self>) {
+        let config = self.host.config();
+        let after = match &mut self.paced {
+            Some(paced) => {
+                let now = self.host.market().clock().now();
+                let remaining = paced.pacing.end.0 - now.0;
+                let Some(nanos) =
+                    paced
+                        .pacing
+                        .wake
+                        .next_in(entry, wake_in_ms, remaining, &mut paced.wake_rng)
+                else {
+                    return;
+                };
+                config.clamped(std::time::Duration::from_nanos(nanos.max(0) as u64))
+            }
+            None if matches!(entry, Entry::Start | Entry::Tick) || wake_in_ms.is_some() => {
+                config.tick_after(wake_in_ms)
+            }
+            None => return,
+        };
+        self.tick_in(after, ctx);
+    }
+
+    fn tick_in(&mut self, after: std::time::Duration, ctx: &mut Context<Self>) {
         self.cancel_timer(ctx);
-        let after = self.host.config().tick_after(wake_in_ms);
         self.next_tick = Some(ctx.run_later(after, |act, ctx| {
             act.next_tick = None;
             act.invoke(Call::Tick, ctx);

@@ -5,7 +5,7 @@
 //! news. Bots trade through their accounts exactly as people do.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -19,7 +19,8 @@ use super::view::{Financials, NewsView, SymbolView, TradeView};
 use super::watch::{SymbolWatch, WatchLimits};
 use crate::book::actor::{Depth, TopOfBook};
 use crate::market::Market;
-use crate::types::{AccountId, Symbol, TickSize};
+use crate::scenario::spec::Wake;
+use crate::types::{AccountId, Money, Symbol, TickSize, Timestamp};
 
 /// How live bots run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,8 +63,23 @@ impl BotHostConfig {
             Some(ms) => Duration::from_millis(ms.max(0) as u64),
             None => self.default_tick,
         };
+        self.clamped(asked)
+    }
+
+    /// A wait a bot's timer honours: within the bounds, then sped up.
+    pub fn clamped(&self, asked: Duration) -> Duration {
         asked.clamp(self.min_tick, self.max_tick) / self.speedup.max(1)
     }
+}
+
+/// A bot of a scenario run live: its group's wake-up process instead of
+/// the default tick, and the noise through which it sees the fundamental.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScenarioPacing {
+    pub wake: Wake,
+    /// When the run ends (a `once` bot wakes before it).
+    pub end: Timestamp,
+    pub observation_noise: f64,
 }
 
 /// A bot to run: its script, params and the (open) account it trades for.
@@ -73,6 +89,8 @@ pub struct BotSpec {
     pub account: AccountId,
     pub script: Arc<BotScript>,
     pub params: serde_json::Map<String, serde_json::Value>,
+    /// Set for a bot of a live scenario run.
+    pub pacing: Option<ScenarioPacing>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -162,6 +180,8 @@ struct Inner {
     bots: RwLock<HashMap<u64, Running>>,
     by_account: RwLock<HashMap<AccountId, Addr<BotActor>>>,
     reports: mpsc::UnboundedSender<BotReport>,
+    /// A live scenario is paused: bots' ticks wait.
+    paused: AtomicBool,
 }
 
 impl BotHost {
@@ -185,6 +205,7 @@ impl BotHost {
                 bots: RwLock::new(HashMap::new()),
                 by_account: RwLock::new(HashMap::new()),
                 reports,
+                paused: AtomicBool::new(false),
             }),
         };
         host.route_order_updates();
@@ -346,6 +367,26 @@ impl BotHost {
         }
     }
 
+    /// A live scenario moved a listing's fundamental value.
+    pub fn set_fundamental(&self, symbol: Symbol, value: Option<Money>) {
+        if let Some(watch) = self.inner.watches.get(symbol) {
+            watch
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .set_fundamental(value);
+        }
+    }
+
+    /// While paused, bots' ticks are put off (fills, trades and news still
+    /// reach them).
+    pub fn set_paused(&self, paused: bool) {
+        self.inner.paused.store(paused, Ordering::SeqCst);
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.inner.paused.load(Ordering::SeqCst)
+    }
+
     /// The listing a bot's `symbol` param names (it sees only that one), or
     /// none; a symbol that is not followed is an error.
     pub fn symbol_param(
@@ -385,8 +426,14 @@ impl BotHost {
         );
         let host = self.clone();
         let account_id = spec.account;
+        let pacing = spec.pacing;
+        let seed = self.inner.config.seed;
         let addr = BotActor::start_in_arbiter(&self.next_arbiter(), move |_| {
-            BotActor::new(core, account_id, account, only, host)
+            let actor = BotActor::new(core, account_id, account, only, host);
+            match pacing {
+                Some(pacing) => actor.paced(pacing, seed),
+                None => actor,
+            }
         });
         self.inner
             .by_account

@@ -152,7 +152,7 @@ pub use self::core::{
     params_from_json,
 };
 pub use ctx::price_from_script;
-pub use host::{BotHost, BotHostConfig, BotHostError, BotReport, BotSpec, Watches};
+pub use host::{BotHost, BotHostConfig, BotHostError, BotReport, BotSpec, ScenarioPacing, Watches};
 pub use sandbox::{Limits, Sandbox};
 pub use script::{BotScript, Entry, EntryPoint, ScriptError};
 pub use view::{

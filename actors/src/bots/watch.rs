@@ -56,6 +56,9 @@ pub struct SymbolWatch {
     candles: VecDeque<Candle>,
     financials: Vec<Financials>,
     shares_outstanding: u64,
+    /// The true value of a live scenario's fundamental process (each bot
+    /// sees it through its own noise).
+    fundamental: Option<Money>,
     /// The view as of the last change; `None` once something changed.
     built: Option<Arc<SymbolView>>,
 }
@@ -74,6 +77,7 @@ impl SymbolWatch {
             candles: VecDeque::new(),
             financials: Vec::new(),
             shares_outstanding: 0,
+            fundamental: None,
             built: None,
         }
     }
@@ -107,6 +111,12 @@ impl SymbolWatch {
     pub fn set_financials(&mut self, financials: Vec<Financials>, shares_outstanding: u64) {
         self.financials = financials;
         self.shares_outstanding = shares_outstanding;
+        self.built = None;
+    }
+
+    /// A live scenario moved the listing's fundamental value.
+    pub fn set_fundamental(&mut self, value: Option<Money>) {
+        self.fundamental = value;
         self.built = None;
     }
 
@@ -224,7 +234,7 @@ impl SymbolWatch {
             candles: self.candles.iter().copied().collect(),
             financials: self.financials.clone(),
             shares_outstanding: self.shares_outstanding,
-            fundamental: None,
+            fundamental: self.fundamental,
         });
         self.built = Some(Arc::clone(&view));
         view
@@ -367,6 +377,16 @@ mod tests {
         watch
             .apply(at_secs(0), &[level(1, Side::Buy, 9_000, 1)])
             .unwrap();
+        assert!(!Arc::ptr_eq(&first, &watch.view()));
+    }
+
+    #[test]
+    fn a_new_fundamental_value_rebuilds_the_view() {
+        let mut watch = acme();
+        let first = watch.view();
+        assert_eq!(first.fundamental, None);
+        watch.set_fundamental(Some(Money(10_250)));
+        assert_eq!(watch.view().fundamental, Some(Money(10_250)));
         assert!(!Arc::ptr_eq(&first, &watch.view()));
     }
 }

@@ -15,10 +15,10 @@ use super::fundamental::Fundamental;
 use super::queue::EventQueue;
 use super::record::{BookRow, FundamentalRow, OrderRow, QuoteRow, Recorder, TradeRow};
 use super::rng;
-use super::spec::{EventKind, Scenario, Wake};
-use super::stats::{self, CompanySummary, CompanyTape};
+use super::spec::{EventKind, Scenario, injected_order};
+use super::stats::{CompanySummary, CompanyTape, cents};
 use crate::account::{AccountCore, OrderRequest, Placement, check_shares_conserved};
-use crate::book::{BookConfig, BookEvent, OrderBook, OrderKind, TimeInForce, Trade};
+use crate::book::{BookConfig, BookEvent, OrderBook, Trade};
 use crate::bots::{
     BotAction, BotConfig, BotCore, BotScript, BotStatus, BotView, CallOutcome, Candle, Entry,
     FillView, Holding, NewsView, OpenOrderView, SymbolView, TradeView,
@@ -565,10 +565,7 @@ impl Kernel {
                 quantity,
                 price,
             } => {
-                let (kind, tif) = match price {
-                    Some(price) => (OrderKind::Limit { price }, TimeInForce::Gtc),
-                    None => (OrderKind::Market, TimeInForce::Ioc),
-                };
+                let (kind, tif) = injected_order(price);
                 let request = OrderRequest {
                     symbol: self.companies[symbol].listing.symbol,
                     side,
@@ -608,27 +605,15 @@ impl Kernel {
         if matches!(self.bots[bot].core.status(), BotStatus::Failed(_)) {
             self.bots[bot].token += 1;
         } else {
-            let next = match (wake, entry, outcome.wake_in) {
-                (Wake::Once, Entry::Start, _) => {
-                    let remaining = (self.end.0 - self.now.0).max(1) as f64;
-                    let offset = (rng::uniform(&mut self.bots[bot].wake_rng) * remaining) as i64;
-                    Some(self.now.0 + offset)
-                }
-                (Wake::Once, _, _) => None,
-                (_, _, Some(ms)) => Some(self.now.plus_millis(ms.max(1)).0),
-                (Wake::Fixed { every_ms }, Entry::Start, None) => {
-                    let offset = rng::uniform(&mut self.bots[bot].wake_rng) * every_ms as f64;
-                    Some(self.now.0 + (offset * Timestamp::NANOS_PER_MILLI as f64) as i64)
-                }
-                (Wake::Fixed { every_ms }, Entry::Tick, None) => {
-                    Some(self.now.plus_millis(every_ms).0)
-                }
-                (Wake::Random { mean_ms }, Entry::Start | Entry::Tick, None) => {
-                    let ms = rng::exponential(&mut self.bots[bot].wake_rng, mean_ms as f64);
-                    Some(self.now.0 + ((ms * Timestamp::NANOS_PER_MILLI as f64) as i64).max(1))
-                }
-                (_, _, None) => None,
-            };
+            let remaining = self.end.0 - self.now.0;
+            let next = wake
+                .next_in(
+                    entry,
+                    outcome.wake_in,
+                    remaining,
+                    &mut self.bots[bot].wake_rng,
+                )
+                .map(|offset| self.now.0 + offset);
             if let Some(at) = next {
                 self.bots[bot].token += 1;
                 let token = self.bots[bot].token;
@@ -1086,13 +1071,6 @@ impl Kernel {
                 .collect(),
             groups,
         }
-    }
-}
-
-fn cents(value: i128) -> String {
-    match i64::try_from(value) {
-        Ok(value) => stats::money(Money(value)),
-        Err(_) => format!("{}.{:02}", value / 100, (value % 100).abs()),
     }
 }
 

@@ -13,6 +13,8 @@
 //!   through its account's reservation and then its book, and the book's
 //!   events are applied to every account involved before anything else
 //!   happens, as the book actor routes them.
+//! - [`live`]: the same file run inside the server on the wall clock:
+//!   what falls due when ([`live::LivePlan`]); the server carries it out.
 //! - [`fundamental`]: each company's value process; [`rng`]: the labelled
 //!   random streams; [`stats`]: the summary's statistics; [`record`]: the
 //!   rows a run reports as it goes.
@@ -41,6 +43,7 @@
 pub mod file;
 pub mod fundamental;
 pub mod kernel;
+pub mod live;
 pub mod queue;
 pub mod record;
 pub mod rng;

@@ -3,12 +3,16 @@
 
 use std::collections::BTreeMap;
 
+use rand::rngs::ChaCha8Rng;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::file::{
     Amount, BotGroupFile, CompanyFile, EventFile, FORMAT_VERSION, FileError, ScenarioFile,
 };
+use super::rng;
+use crate::book::{OrderKind, TimeInForce};
+use crate::bots::Entry;
 use crate::ledger::FeeSchedule;
 use crate::types::{Money, Price, Quantity, Rate, Side, Symbol, TickSize, Timestamp};
 
@@ -91,6 +95,37 @@ pub enum Wake {
     Once,
 }
 
+impl Wake {
+    /// Nanoseconds from now to the bot's next `on_tick`, after a call of
+    /// `entry` in which the script asked for `asked_ms` (`ctx.wake_in`),
+    /// with `remaining_ns` of the run left; `None`: no tick is due. The
+    /// kernel and a live run of a scenario share this rule.
+    pub fn next_in(
+        self,
+        entry: Entry,
+        asked_ms: Option<i64>,
+        remaining_ns: i64,
+        rng: &mut ChaCha8Rng,
+    ) -> Option<i64> {
+        const NANOS: i64 = Timestamp::NANOS_PER_MILLI;
+        match (self, entry, asked_ms) {
+            (Wake::Once, Entry::Start, _) => {
+                Some((rng::uniform(rng) * remaining_ns.max(1) as f64) as i64)
+            }
+            (Wake::Once, _, _) => None,
+            (_, _, Some(ms)) => Some(ms.max(1) * NANOS),
+            (Wake::Fixed { every_ms }, Entry::Start, None) => {
+                Some((rng::uniform(rng) * every_ms as f64 * NANOS as f64) as i64)
+            }
+            (Wake::Fixed { every_ms }, Entry::Tick, None) => Some(every_ms * NANOS),
+            (Wake::Random { mean_ms }, Entry::Start | Entry::Tick, None) => {
+                Some(((rng::exponential(rng, mean_ms as f64) * NANOS as f64) as i64).max(1))
+            }
+            (_, _, None) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimedEvent {
     /// Milliseconds after the start.
@@ -125,6 +160,15 @@ pub enum EventKind {
         quantity: Quantity,
         price: Option<Price>,
     },
+}
+
+/// An injected order's type and time in force: a limit order rests (GTC),
+/// one without a price is a market order for what the book holds (IOC).
+pub fn injected_order(price: Option<Price>) -> (OrderKind, TimeInForce) {
+    match price {
+        Some(price) => (OrderKind::Limit { price }, TimeInForce::Gtc),
+        None => (OrderKind::Market, TimeInForce::Ioc),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

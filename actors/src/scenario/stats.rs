@@ -110,6 +110,14 @@ pub fn money(value: Money) -> String {
     value.to_decimal().to_string()
 }
 
+/// A sum of money in cents that may be beyond `i64`, as a decimal string.
+pub fn cents(value: i128) -> String {
+    match i64::try_from(value) {
+        Ok(value) => money(Money(value)),
+        Err(_) => format!("{}.{:02}", value / 100, (value % 100).abs()),
+    }
+}
+
 pub fn log_returns(prices: &[f64]) -> Vec<f64> {
     prices.windows(2).map(|w| (w[1] / w[0]).ln()).collect()
 }

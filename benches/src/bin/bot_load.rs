@@ -177,6 +177,7 @@ async fn run(bots: u64, seconds: u64) -> anyhow::Result<()> {
             account,
             script: Arc::clone(script),
             params: params.as_object().cloned().unwrap_or_default(),
+            pacing: None,
         })
         .await?;
     }

@@ -3,7 +3,7 @@
 
 mod session;
 
-pub use session::{AdminCommand, AdminOutcome, AdminSession, AdminSessions};
+pub use session::{AdminCommand, AdminOutcome, AdminSession, AdminSessions, set_halted};
 
 use anyhow::Context as _;
 use marketlab_actors::types::{AccountId, Timestamp};

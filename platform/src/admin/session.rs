@@ -8,12 +8,12 @@ use actix::prelude::*;
 use marketlab_actors::account::actor::Inspect;
 use marketlab_actors::book::actor::{CancelAll, SetHalted};
 use marketlab_actors::book::{BookEvent, CancelReason, DEFAULT_BAND_BPS};
-use marketlab_actors::market::Ipo;
 use marketlab_actors::types::{AccountId, Money, Quantity, Symbol, TickSize};
 
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::feeds;
 use crate::api::state::ApiState;
+use crate::listing::{self, NewListing};
 use crate::persistence::entities::company;
 use crate::persistence::entities::enums::Role;
 use crate::persistence::repo::{accounts, audit, companies, sectors};
@@ -171,35 +171,21 @@ async fn list_company(
             "account {issuer} already issues {existing}"
         )));
     }
-    let book = state
-        .market
-        .list_company(Ipo {
+    let row = listing::list(
+        &state.db,
+        &state.market,
+        NewListing {
             symbol,
+            name,
+            sector,
+            shares,
+            ipo_price,
             tick,
             band_bps: Some(DEFAULT_BAND_BPS),
             issuer: AccountId(issuer as u64),
-            shares,
-            price: ipo_price,
-        })
-        .await?;
-    sectors::ensure(&state.db, &sector).await?;
-    let row = company::Model {
-        symbol: symbol.to_string(),
-        name,
-        sector,
-        shares_outstanding: i64::try_from(shares.0).map_err(ApiError::internal)?,
-        tick_size: tick.money().0,
-        ipo_price: ipo_price.0,
-        band_bps: Some(i64::from(DEFAULT_BAND_BPS)),
-        book_id: i32::try_from(book.listing.book.0).map_err(ApiError::internal)?,
-        issuer_account_id: issuer,
-        listed: true,
-        halted: false,
-        last_seq: 0,
-        listed_at: state.now().0,
-    };
-    companies::insert(&state.db, &row).await?;
-    accounts::set_company(&state.db, issuer, Some(symbol.as_str())).await?;
+        },
+    )
+    .await?;
     feeds::follow(state, symbol, ipo_price);
     Ok(AdminOutcome::Company(row))
 }
@@ -247,7 +233,9 @@ async fn delist(state: &ApiState, symbol: Symbol) -> ApiResult<AdminOutcome> {
     Ok(AdminOutcome::Company(listed_company(state, symbol).await?))
 }
 
-async fn set_halted(
+/// Halt or resume one company (`None`: every listed one), in its book, in
+/// what the API checks and in its row.
+pub async fn set_halted(
     state: &ApiState,
     target: Option<Symbol>,
     halted: bool,

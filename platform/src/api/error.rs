@@ -8,6 +8,8 @@ use marketlab_actors::ledger::LedgerError;
 use marketlab_actors::market::MarketError;
 use sea_orm::DbErr;
 
+use crate::listing::ListingError;
+
 /// Not `Display` on purpose: async-graphql turns anything displayable into
 /// an error without a code, and this type must only ever become one with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +130,16 @@ impl From<OrderError> for ApiError {
             OrderError::NotOpen(_) => ApiError::Conflict(message),
             OrderError::UnknownSymbol(_) => ApiError::NotFound(message),
             OrderError::BookUnavailable => ApiError::Internal(message),
+        }
+    }
+}
+
+impl From<ListingError> for ApiError {
+    fn from(error: ListingError) -> ApiError {
+        match error {
+            ListingError::Market(e) => e.into(),
+            ListingError::Database(e) => e.into(),
+            ListingError::TooLarge(_) => ApiError::internal(error.to_string()),
         }
     }
 }

@@ -11,15 +11,28 @@ use super::resolvers::auth::AuthMutation;
 use super::resolvers::bots::{BotMutation, BotQuery};
 use super::resolvers::market::MarketQuery;
 use super::resolvers::portfolio::PortfolioQuery;
+use super::resolvers::scenarios::{ScenarioMutation, ScenarioQuery};
 use super::resolvers::subscription::Subscription;
 use super::resolvers::trading::{TradingMutation, TradingQuery};
 use super::state::ApiState;
 
 #[derive(MergedObject, Default)]
-pub struct Query(TradingQuery, PortfolioQuery, MarketQuery, BotQuery);
+pub struct Query(
+    TradingQuery,
+    PortfolioQuery,
+    MarketQuery,
+    BotQuery,
+    ScenarioQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, TradingMutation, AdminMutation, BotMutation);
+pub struct Mutation(
+    AuthMutation,
+    TradingMutation,
+    AdminMutation,
+    BotMutation,
+    ScenarioMutation,
+);
 
 pub type MarketSchema = Schema<Query, Mutation, Subscription>;
 

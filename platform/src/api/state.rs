@@ -21,6 +21,7 @@ use crate::market_data::board::MarketBoard;
 use crate::metrics::Metrics;
 use crate::persistence::entities::enums::Role;
 use crate::persister::{Persister, PersisterHealth};
+use crate::scenario::LiveRuns;
 
 pub struct ApiState {
     pub market: Market,
@@ -45,6 +46,8 @@ pub struct ApiState {
     /// The symbols whose quote just changed, from the board's feed.
     pub quotes: broadcast::Sender<Symbol>,
     pub bots: Arc<Bots>,
+    /// Scenarios running live in this server.
+    pub scenarios: LiveRuns,
 }
 
 impl ApiState {

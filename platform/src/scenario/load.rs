@@ -15,6 +15,8 @@ pub struct Loaded {
     pub scenario: Scenario,
     /// One per bot group.
     pub scripts: Vec<Arc<BotScript>>,
+    /// Each group's script source (a live run saves it with its bots).
+    pub sources: Vec<Arc<str>>,
     /// SHA-256 of the scenario file, hex.
     pub file_sha256: String,
     /// Each script as the file names it, with its SHA-256.
@@ -38,14 +40,16 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<String>> {
         Err(errors) => errors.iter().map(|e| format!("{shown}: {e}")).collect(),
     };
     let mut warnings = Vec::new();
-    let mut compiled: BTreeMap<PathBuf, Arc<BotScript>> = BTreeMap::new();
+    let mut compiled: BTreeMap<PathBuf, (Arc<BotScript>, Arc<str>)> = BTreeMap::new();
     let mut script_sha256 = BTreeMap::new();
     let mut scripts = Vec::new();
+    let mut sources = Vec::new();
     for (i, group) in file.bots.iter().enumerate() {
         let key = format!("{shown}: bots[{i}].script");
         let resolved = base.join(&group.script);
-        if let Some(script) = compiled.get(&resolved) {
+        if let Some((script, source)) = compiled.get(&resolved) {
             scripts.push(script.clone());
+            sources.push(source.clone());
             continue;
         }
         let source = match std::fs::read_to_string(&resolved) {
@@ -64,8 +68,10 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<String>> {
                         .map(|w| format!("{key}: {}: {w}", group.script)),
                 );
                 script_sha256.insert(group.script.clone(), hex::encode(Sha256::digest(&source)));
-                compiled.insert(resolved, script.clone());
+                let source: Arc<str> = source.into();
+                compiled.insert(resolved, (script.clone(), source.clone()));
                 scripts.push(script);
+                sources.push(source);
             }
             Err(error) => problems.push(format!("{key}: {}: {error}", group.script)),
         }
@@ -74,6 +80,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<String>> {
         Ok(scenario) if problems.is_empty() => Ok(Loaded {
             scenario,
             scripts,
+            sources,
             file_sha256: hex::encode(Sha256::digest(&bytes)),
             script_sha256,
             warnings,

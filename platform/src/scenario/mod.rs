@@ -3,6 +3,7 @@
 //! pure kernel in `marketlab_actors::scenario`.
 
 mod csv;
+pub mod live;
 mod load;
 mod run;
 
@@ -13,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Subcommand;
 use marketlab_actors::scenario::file::Span;
 
+pub use live::{Control, LiveOptions, LiveRuns, live_problems, status_name, stop_interrupted};
 pub use load::{Loaded, load};
 pub use run::{RunOutcome, run_all};
 
@@ -35,6 +37,17 @@ pub enum ScenarioCommand {
         /// Instead of the file's duration, e.g. `5m`.
         #[arg(long, value_parser = parse_span)]
         duration: Option<Span>,
+        /// Run it inside the server on the wall clock, with the API open
+        /// (the server options below apply); it keeps serving after the
+        /// run ends, until Ctrl-C.
+        #[arg(long, conflicts_with_all = ["out", "runs"])]
+        live: bool,
+        /// With --live: run this many times faster than the wall clock.
+        #[arg(long, default_value_t = 1, requires = "live",
+              value_parser = clap::value_parser!(u32).range(1..=1000))]
+        speed: u32,
+        #[command(flatten)]
+        server: crate::cli::ServerArgs,
     },
 }
 
@@ -46,6 +59,29 @@ fn parse_span(text: &str) -> Result<Span, String> {
             Err("must be longer than zero".into())
         }
     })
+}
+
+/// The server, with the scenario running in it, until Ctrl-C.
+async fn run_live(
+    loaded: &Loaded,
+    options: LiveOptions,
+    server: crate::cli::ServerArgs,
+) -> anyhow::Result<()> {
+    let problems = live_problems(&loaded.scenario);
+    anyhow::ensure!(problems.is_empty(), "{}", problems.join("\n"));
+    let app = crate::startup::Application::build(crate::startup::Settings {
+        bot_seed: options.seed,
+        bot_speedup: options.speed,
+        fees: loaded.scenario.fees,
+        ..server.settings()
+    })
+    .await?;
+    let run = app.start_scenario(loaded, options).await?;
+    tracing::info!(
+        "listening on http://{}; scenario run {run} is live (pauseScenario, resumeScenario, stopScenario)",
+        app.address()
+    );
+    app.run_until_stopped().await
 }
 
 fn loaded(file: &std::path::Path) -> anyhow::Result<Loaded> {
@@ -82,10 +118,17 @@ impl ScenarioCommand {
                 out,
                 runs,
                 duration,
+                live,
+                speed,
+                server,
             } => {
                 let mut loaded = loaded(&file)?;
                 if let Some(duration) = duration {
                     loaded.scenario.duration_ms = duration.0;
+                }
+                if live {
+                    let seed = seed.unwrap_or(loaded.scenario.seed);
+                    return run_live(&loaded, LiveOptions { seed, speed }, server).await;
                 }
                 if runs == 0 {
                     anyhow::bail!("--runs must be at least 1");

@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
+use marketlab::scenario::{LiveOptions, Loaded};
 use marketlab::startup::{Application, Settings};
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
@@ -98,6 +99,32 @@ impl TestApp {
 
     /// The same, with the server's other settings as given.
     pub async fn spawn_with(backend: Backend, settings: Settings) -> Option<TestApp> {
+        Some(TestApp::spawn_inner(backend, settings, None).await?.0)
+    }
+
+    /// The server with a scenario running live in it, as `marketlab
+    /// scenario run FILE --live` runs it (the file's fees for everyone, the
+    /// bots' seed and speed from `options`); answers the run's id.
+    pub async fn spawn_live(
+        backend: Backend,
+        loaded: &Loaded,
+        options: LiveOptions,
+    ) -> Option<(TestApp, i64)> {
+        let settings = Settings {
+            bot_seed: options.seed,
+            bot_speedup: options.speed,
+            fees: loaded.scenario.fees,
+            ..Settings::default()
+        };
+        let (app, run) = TestApp::spawn_inner(backend, settings, Some((loaded, options))).await?;
+        Some((app, run.expect("the scenario started")))
+    }
+
+    async fn spawn_inner(
+        backend: Backend,
+        settings: Settings,
+        live: Option<(&Loaded, LiveOptions)>,
+    ) -> Option<(TestApp, Option<i64>)> {
         let _ = tracing_subscriber::fmt()
             .with_env_filter("marketlab=warn,marketlab_actors=warn")
             .with_test_writer()
@@ -123,14 +150,14 @@ impl TestApp {
             running: None,
             test_db,
         };
-        app.start().await;
+        let run = app.start(live).await;
         app.admin = app.login(ADMIN_USERNAME, ADMIN_PASSWORD).await;
         assert_eq!(
             app.admin.id,
             admin_id.to_string(),
             "login answers with the account create_admin made"
         );
-        Some(app)
+        Some((app, run))
     }
 
     /// The test's own connection to the server's database.
@@ -138,7 +165,8 @@ impl TestApp {
         &self.test_db.db
     }
 
-    async fn start(&mut self) {
+    /// Starts the server; with a scenario to run live, answers its run id.
+    async fn start(&mut self, live: Option<(&Loaded, LiveOptions)>) -> Option<i64> {
         assert!(self.running.is_none(), "the server is already running");
         let app = Application::build(Settings {
             bind: "127.0.0.1:0".into(),
@@ -147,12 +175,21 @@ impl TestApp {
         })
         .await
         .expect("the application builds");
+        let run = match live {
+            Some((loaded, options)) => Some(
+                app.start_scenario(loaded, options)
+                    .await
+                    .expect("the scenario starts live"),
+            ),
+            None => None,
+        };
         let address = app.address();
         self.address = format!("http://{address}");
         self.ws_url = format!("ws://{address}/graphql");
         let handle = app.server_handle();
         let done = actix_web::rt::spawn(app.run_until_stopped());
         self.running = Some(Running { handle, done });
+        run
     }
 
     /// Stops the server gracefully and waits until it has written down
@@ -173,7 +210,7 @@ impl TestApp {
     /// port). Tokens issued before stay in the callers' hands.
     pub async fn restart(&mut self) {
         self.stop().await;
-        self.start().await;
+        self.start(None).await;
     }
 
     // ---- raw GraphQL ----

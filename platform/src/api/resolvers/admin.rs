@@ -219,19 +219,29 @@ impl AdminMutation {
             .trunc()
             .try_into()
             .map_err(ApiError::internal)?;
-        let id = state.news_ids.next();
-        let row = news::Model {
-            id,
-            symbol,
-            headline,
-            impact_ppm,
-            at: state.now().0,
-        };
-        news_rows::insert(&state.db, &row).await?;
-        state.bots.publish_news(&row);
-        let event = NewsEvent::from(row);
-        // Nobody listening is fine.
-        let _ = state.news.send(event.clone());
-        Ok(event)
+        publish_news(state, symbol, headline, impact_ppm).await
     }
+}
+
+/// Write a news item down, then tell the bots and the `news` subscribers
+/// (`publishNews`, and a live scenario's news on its schedule).
+pub async fn publish_news(
+    state: &ApiState,
+    symbol: Option<String>,
+    headline: String,
+    impact_ppm: i64,
+) -> ApiResult<NewsEvent> {
+    let row = news::Model {
+        id: state.news_ids.next(),
+        symbol,
+        headline,
+        impact_ppm,
+        at: state.now().0,
+    };
+    news_rows::insert(&state.db, &row).await?;
+    state.bots.publish_news(&row);
+    let event = NewsEvent::from(row);
+    // Nobody listening is fine.
+    let _ = state.news.send(event.clone());
+    Ok(event)
 }

@@ -162,6 +162,7 @@ impl BotMutation {
             params,
             cash,
             count: input.count.unwrap_or(1),
+            scenario_run: None,
         };
         let rows = state
             .bots

@@ -5,5 +5,6 @@ pub mod auth;
 pub mod bots;
 pub mod market;
 pub mod portfolio;
+pub mod scenarios;
 pub mod subscription;
 pub mod trading;

@@ -63,6 +63,13 @@ mirror_enum!(BotStatus {
     Stopped,
     Failed
 });
+mirror_enum!(RunStatus {
+    Running,
+    Paused,
+    Finished,
+    Stopped,
+    Failed
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum)]
 pub enum CandleInterval {

@@ -12,6 +12,6 @@ pub use account::{
     Account, AuthPayload, Balances, CapitalGainsReport, Holding, LeaderboardEntry, LedgerEntry,
     Lot, RealizedGain, SectorWeight,
 };
-pub use bots::{Bot, BotScript};
+pub use bots::{Bot, BotScript, ScenarioRun};
 pub use market::{Candle, Company, FinancialReport, NewsEvent, OrderBook, Quote, Sector, Trade};
 pub use order::{Fill, Order};

@@ -17,6 +17,8 @@ pub struct Model {
     /// A JSON object.
     pub params: String,
     pub created_at: i64,
+    /// The live scenario run that started it.
+    pub scenario_run_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -122,8 +122,14 @@ pub enum BotStatus {
 pub enum RunStatus {
     #[sea_orm(string_value = "RUNNING")]
     Running,
+    #[sea_orm(string_value = "PAUSED")]
+    Paused,
+    /// Ran its whole duration.
     #[sea_orm(string_value = "FINISHED")]
     Finished,
+    /// Stopped by an admin or an instructor, or cut short by a restart.
+    #[sea_orm(string_value = "STOPPED")]
+    Stopped,
     #[sea_orm(string_value = "FAILED")]
     Failed,
 }

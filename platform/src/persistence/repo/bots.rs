@@ -38,6 +38,15 @@ pub async fn with_status(
         .await
 }
 
+/// The bots a live scenario run started, by id.
+pub async fn of_run(db: &impl ConnectionTrait, run: i64) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::ScenarioRunId.eq(run))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
 /// Sets a bot's status and its last error (`None` clears it).
 pub async fn set_status(
     db: &impl ConnectionTrait,

@@ -50,6 +50,43 @@ pub async fn finish(
     batch::expect_one(result)
 }
 
+/// A live run paused or running again.
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    id: i64,
+    status: RunStatus,
+) -> Result<(), DbErr> {
+    let result = Entity::update_many()
+        .col_expr(Column::Status, Expr::val(status))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    batch::expect_one(result)
+}
+
+/// At start: every run still RUNNING or PAUSED was cut short (the server
+/// stopped under it); they become STOPPED at `at`. Answers their ids.
+pub async fn interrupt_unfinished(db: &impl ConnectionTrait, at: i64) -> Result<Vec<i64>, DbErr> {
+    let unfinished = [RunStatus::Running, RunStatus::Paused];
+    let ids: Vec<i64> = Entity::find()
+        .filter(Column::Status.is_in(unfinished))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|run| run.id)
+        .collect();
+    if !ids.is_empty() {
+        Entity::update_many()
+            .col_expr(Column::Status, Expr::val(RunStatus::Stopped))
+            .col_expr(Column::FinishedAt, Expr::val(at))
+            .filter(Column::Id.is_in(ids.clone()))
+            .exec(db)
+            .await?;
+    }
+    Ok(ids)
+}
+
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Model>, DbErr> {
     Entity::find_by_id(id).one(db).await
 }
