@@ -17,6 +17,7 @@ mod m20261121_000005_bots;
 mod m20261121_000006_settings;
 mod m20261203_000007_partial_key_index;
 mod m20261203_000008_bot_scenario_runs;
+mod m20261203_000009_partial_client_order_index;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_settings::Migration),
             Box::new(m20261203_000007_partial_key_index::Migration),
             Box::new(m20261203_000008_bot_scenario_runs::Migration),
+            Box::new(m20261203_000009_partial_client_order_index::Migration),
         ]
     }
 }

@@ -10,6 +10,13 @@
 //! created for the run and dropped after. The clock stops when the last
 //! change is written, so the figure is what the database sustains. Then the
 //! market is stopped and recovered from that database, timed.
+//!
+//! `--keep` leaves the database in place (its URL is printed), and
+//! `recover URL` times recovery alone on such a database, so that recovery
+//! of a large market can be measured again without writing it again:
+//!
+//!     cargo run --release -p marketlab-benches --bin persist_load -- sqlite 1400000 --keep
+//!     cargo run --release -p marketlab-benches --bin persist_load -- recover URL
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -36,12 +43,18 @@ use marketlab_actors::market::{Market, MarketConfig};
 use marketlab_actors::types::{AccountId, Money, Price, Quantity, Symbol, TickSize};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const USAGE: &str = "usage: persist_load sqlite|postgres [ORDERS]";
+const USAGE: &str = "usage: persist_load sqlite|postgres [ORDERS] [--keep] | recover URL";
 const ACCOUNTS: i64 = 64;
 
 fn main() -> ExitCode {
     cli::run(|| {
-        let args: Vec<String> = std::env::args().skip(1).collect();
+        let mut args: Vec<String> = std::env::args().skip(1).collect();
+        let keep = args.iter().any(|a| a == "--keep");
+        args.retain(|a| a != "--keep");
+        if args.first().map(String::as_str) == Some("recover") {
+            let url = args.get(1).context(USAGE)?.clone();
+            return actix::System::new().block_on(recover_only(&url));
+        }
         let orders: usize = match args.get(1) {
             None => 100_000,
             Some(n) => n.parse().ok().filter(|n| *n > 0).context(USAGE)?,
@@ -51,18 +64,22 @@ fn main() -> ExitCode {
             .map(String::as_str)
             .unwrap_or_default()
             .to_owned();
-        actix::System::new().block_on(run(&backend, orders))
+        actix::System::new().block_on(run(&backend, orders, keep))
     })
 }
 
-async fn run(backend: &str, orders: usize) -> anyhow::Result<()> {
+async fn run(backend: &str, orders: usize, keep: bool) -> anyhow::Result<()> {
     let nonce = std::process::id();
     match backend {
         "sqlite" => {
             let dir = std::env::temp_dir().join(format!("marketlab-persist-load-{nonce}"));
             let url = format!("sqlite://{}/load.db?mode=rwc", dir.display());
             let result = load(&url, orders).await;
-            let _ = std::fs::remove_dir_all(dir);
+            if keep {
+                println!("kept {url}");
+            } else {
+                let _ = std::fs::remove_dir_all(dir);
+            }
             result
         }
         "postgres" => {
@@ -75,10 +92,15 @@ async fn run(backend: &str, orders: usize) -> anyhow::Result<()> {
                 .execute_raw(sql(format!("CREATE DATABASE {name}")))
                 .await?;
             let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
-            let result = load(&format!("{base}/{name}"), orders).await;
-            admin
-                .execute_raw(sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                .await?;
+            let url = format!("{base}/{name}");
+            let result = load(&url, orders).await;
+            if keep {
+                println!("kept {url}");
+            } else {
+                admin
+                    .execute_raw(sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .await?;
+            }
             result
         }
         _ => bail!("{USAGE}"),
@@ -238,6 +260,20 @@ async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
     );
     market.shutdown();
 
+    timed_recovery(&db).await?;
+    writer.stop();
+    Ok(())
+}
+
+/// Times recovery of the market in `url`, written by an earlier `--keep` run.
+async fn recover_only(url: &str) -> anyhow::Result<()> {
+    let db = persistence::connect(url).await?;
+    timed_recovery(&db).await
+}
+
+/// Recovers the market in `db` and prints how long it took and how big the
+/// market was.
+async fn timed_recovery(db: &DatabaseConnection) -> anyhow::Result<()> {
     let count = |sql: &'static str| {
         let db = db.clone();
         async move {
@@ -248,10 +284,13 @@ async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
             anyhow::Ok(row.try_get::<i64>("", "n")?)
         }
     };
+    let orders = count("SELECT COUNT(*) AS n FROM orders").await?;
     let open = count("SELECT COUNT(*) AS n FROM orders WHERE status IN ('OPEN', 'PARTIALLY_FILLED', 'PENDING_TRIGGER')").await?;
+    let trades = count("SELECT COUNT(*) AS n FROM trades").await?;
+    let lots = count("SELECT COUNT(*) AS n FROM lots").await?;
     let started = Instant::now();
     let recovered = recover(
-        &db,
+        db,
         MarketConfig {
             arbiters: 2,
             ..MarketConfig::default()
@@ -262,11 +301,9 @@ async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
     )
     .await?;
     println!(
-        "recovered {open} open orders over {} trades in {} ms",
-        trades,
+        "recovered {orders} orders ({open} open) over {trades} trades and {lots} open lots in {} ms",
         started.elapsed().as_millis()
     );
     recovered.market.shutdown();
-    writer.stop();
     Ok(())
 }

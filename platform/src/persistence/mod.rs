@@ -14,6 +14,7 @@
 mod batch;
 mod connect;
 pub mod entities;
+mod fetch;
 pub mod repo;
 
 pub use connect::{ConnectError, begin_write, connect, migrate, open};

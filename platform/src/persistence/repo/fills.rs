@@ -1,12 +1,14 @@
 //! Fills: each order's side of each trade, with its charges.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::orders;
 use crate::persistence::batch;
 use crate::persistence::entities::fill::{Column, Entity, Model};
+use crate::persistence::fetch::{col, fetch_all};
 
 /// Inserts the fills, in as few statements as fit.
 pub async fn insert_many(db: &impl ConnectionTrait, fills: &[Model]) -> Result<(), DbErr> {
@@ -40,6 +42,35 @@ pub async fn for_orders(db: &impl ConnectionTrait, order_ids: &[i64]) -> Result<
     }
     fills.sort_by_key(|fill| (fill.order_id, fill.executed_at, fill.trade_id));
     Ok(fills)
+}
+
+/// The fills of every live order, by order id then execution: what
+/// recovery gives back to the open orders. One join instead of a query per
+/// chunk of ids.
+pub async fn for_live_orders(db: &DatabaseConnection) -> Result<Vec<Model>, DbErr> {
+    let sql = format!(
+        "SELECT f.order_id, f.trade_id, f.account_id, f.price, f.quantity, f.commission, \
+         f.tax, f.executed_at FROM fills f JOIN orders o ON o.id = f.order_id \
+         WHERE o.status IN ({})",
+        orders::live_statuses()
+    );
+    let mut fills = fetch_all!(db, &sql, |row| Ok::<_, DbErr>(Model {
+        order_id: col(&row, 0)?,
+        trade_id: col(&row, 1)?,
+        account_id: col(&row, 2)?,
+        price: col(&row, 3)?,
+        quantity: col(&row, 4)?,
+        commission: col(&row, 5)?,
+        tax: col(&row, 6)?,
+        executed_at: col(&row, 7)?,
+    }));
+    fills.sort_unstable_by_key(|fill| (fill.order_id, fill.executed_at, fill.trade_id));
+    Ok(fills)
+}
+
+/// How many fills there are.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    Entity::find().count(db).await
 }
 
 /// An account's latest `limit` fills, newest first.

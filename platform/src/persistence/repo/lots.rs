@@ -3,11 +3,13 @@
 //! consumed.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder,
 };
 
 use crate::persistence::batch;
 use crate::persistence::entities::lot::{Column, Entity, Model};
+use crate::persistence::fetch::{col, fetch_all};
 
 /// Writes each lot as it now is: inserted, or its remaining quantity and
 /// unallotted fee updated, by (account, symbol, seq). The last of several
@@ -55,11 +57,26 @@ pub async fn for_account(
     query.order_by_asc(Column::Seq).all(db).await
 }
 
-/// Every open lot, by account then age.
-pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
-    Entity::find()
-        .order_by_asc(Column::AccountId)
-        .order_by_asc(Column::Seq)
-        .all(db)
-        .await
+/// Every open lot, by account then age. Sorted here: the key orders them
+/// by symbol before age, and a database sort of a million rows cost as much
+/// as reading them.
+pub async fn all(db: &DatabaseConnection) -> Result<Vec<Model>, DbErr> {
+    let mut lots = fetch_all!(
+        db,
+        "SELECT account_id, symbol, seq, original_quantity, remaining_quantity, price, buy_fee, acquired_at FROM lots",
+        |row| Ok::<_, DbErr>(Model {
+            account_id: col(&row, 0)?,
+            symbol: col(&row, 1)?,
+            seq: col(&row, 2)?,
+            original_quantity: col(&row, 3)?,
+            remaining_quantity: col(&row, 4)?,
+            price: col(&row, 5)?,
+            buy_fee: col(&row, 6)?,
+            acquired_at: col(&row, 7)?,
+        })
+    );
+    lots.sort_unstable_by(|a, b| {
+        (a.account_id, a.seq, &a.symbol).cmp(&(b.account_id, b.seq, &b.symbol))
+    });
+    Ok(lots)
 }

@@ -3,13 +3,14 @@
 
 use sea_orm::sea_query::{NullOrdering, Order};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::persistence::batch;
-use crate::persistence::entities::enums::OrderStatus;
+use crate::persistence::entities::enums::{OrderStatus, OrderType, Side, TimeInForce};
 use crate::persistence::entities::order::{Column, Entity, Model};
+use crate::persistence::fetch::{col, fetch_all};
 
 /// Inserts the orders that are new and overwrites those already stored,
 /// in as few statements as fit (`INSERT .. ON CONFLICT (id) DO UPDATE` on
@@ -81,14 +82,56 @@ pub async fn open_orders_in_priority(
 }
 
 /// Every live order of every account, by account then id: the
-/// reservations to restore.
-pub async fn all_live(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::Status.is_in(OrderStatus::LIVE))
-        .order_by_asc(Column::AccountId)
-        .order_by_asc(Column::Id)
-        .all(db)
-        .await
+/// reservations to restore. Sorted here rather than by the database, which
+/// would sort a temporary copy of them.
+pub async fn all_live(db: &DatabaseConnection) -> Result<Vec<Model>, DbErr> {
+    let sql = format!(
+        "SELECT id, account_id, symbol, side, order_type, time_in_force, quantity, \
+         filled_quantity, filled_value, limit_price, stop_price, status, reason, \
+         client_order_id, priority_seq, reserve_limit, commission_ppm, min_commission, \
+         sell_tax_ppm, reserved_cash, reserved_shares, commission_charged, tax_charged, \
+         created_at, updated_at FROM orders WHERE status IN ({})",
+        live_statuses()
+    );
+    let mut orders = fetch_all!(db, &sql, |row| Ok::<_, DbErr>(Model {
+        id: col(&row, 0)?,
+        account_id: col(&row, 1)?,
+        symbol: col(&row, 2)?,
+        side: Side::try_from_value(&col(&row, 3)?)?,
+        order_type: OrderType::try_from_value(&col(&row, 4)?)?,
+        time_in_force: TimeInForce::try_from_value(&col(&row, 5)?)?,
+        quantity: col(&row, 6)?,
+        filled_quantity: col(&row, 7)?,
+        filled_value: col(&row, 8)?,
+        limit_price: col(&row, 9)?,
+        stop_price: col(&row, 10)?,
+        status: OrderStatus::try_from_value(&col(&row, 11)?)?,
+        reason: col(&row, 12)?,
+        client_order_id: col(&row, 13)?,
+        priority_seq: col(&row, 14)?,
+        reserve_limit: col(&row, 15)?,
+        commission_ppm: col(&row, 16)?,
+        min_commission: col(&row, 17)?,
+        sell_tax_ppm: col(&row, 18)?,
+        reserved_cash: col(&row, 19)?,
+        reserved_shares: col(&row, 20)?,
+        commission_charged: col(&row, 21)?,
+        tax_charged: col(&row, 22)?,
+        created_at: col(&row, 23)?,
+        updated_at: col(&row, 24)?,
+    }));
+    orders.sort_unstable_by_key(|o| (o.account_id, o.id));
+    Ok(orders)
+}
+
+/// `'PENDING_TRIGGER', 'OPEN', ..`: the live statuses as SQL literals (each
+/// is a fixed uppercase word).
+pub(crate) fn live_statuses() -> String {
+    let quoted: Vec<String> = OrderStatus::LIVE
+        .iter()
+        .map(|s| format!("'{}'", s.to_value()))
+        .collect();
+    quoted.join(", ")
 }
 
 /// An account's orders, newest first: those in one of `statuses` (any

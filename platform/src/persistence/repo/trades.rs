@@ -1,8 +1,8 @@
 //! Trades: the public tape of each book.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use crate::persistence::batch;
@@ -20,6 +20,11 @@ pub async fn insert_many(db: &impl ConnectionTrait, trades: &[Model]) -> Result<
         None,
     )
     .await
+}
+
+/// How many trades there are, over every book.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    Entity::find().count(db).await
 }
 
 /// The latest `limit` trades of a book, newest first.
