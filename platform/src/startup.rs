@@ -236,6 +236,15 @@ impl Application {
         self.market.shutdown();
         self.feeds.stop();
         self.writer.stop();
+        // Orders the stopped bots had in flight may still be settling and
+        // reach the persister after the drain: those were never answered,
+        // and nothing may write them down once this has returned (a new
+        // server on the same database, in tests, would recover without
+        // them and then meet them as duplicates).
+        let writer = self.writer;
+        actix_web::rt::task::spawn_blocking(move || writer.join())
+            .await?
+            .map_err(|_| anyhow::anyhow!("the persister's thread panicked"))?;
         Ok(served?)
     }
 }
