@@ -6,6 +6,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::indexes;
+
 const NAME: &str = "ux_ledger_entries_idempotency_key";
 
 #[derive(DeriveMigrationName)]
@@ -18,44 +20,17 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_key_index(manager).await?;
-        manager
-            .create_index(
-                key_index()
-                    .and_where(Expr::col(LedgerEntries::IdempotencyKey).is_not_null())
-                    .to_owned(),
-            )
-            .await
+        let columns = (LedgerEntries::AccountId, LedgerEntries::IdempotencyKey);
+        indexes::rebuild_unique_key(manager, NAME, LedgerEntries::Table, columns, true).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_key_index(manager).await?;
-        manager.create_index(key_index()).await
+        let columns = (LedgerEntries::AccountId, LedgerEntries::IdempotencyKey);
+        indexes::rebuild_unique_key(manager, NAME, LedgerEntries::Table, columns, false).await
     }
 }
 
-fn key_index() -> IndexCreateStatement {
-    Index::create()
-        .name(NAME)
-        .table(LedgerEntries::Table)
-        .col(LedgerEntries::AccountId)
-        .col(LedgerEntries::IdempotencyKey)
-        .unique()
-        .to_owned()
-}
-
-async fn drop_key_index(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-    manager
-        .drop_index(
-            Index::drop()
-                .name(NAME)
-                .table(LedgerEntries::Table)
-                .to_owned(),
-        )
-        .await
-}
-
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum LedgerEntries {
     Table,
     AccountId,

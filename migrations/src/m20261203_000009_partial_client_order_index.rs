@@ -8,6 +8,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::indexes;
+
 const NAME: &str = "ux_orders_client_order_id";
 
 #[derive(DeriveMigrationName)]
@@ -20,39 +22,17 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_index(manager).await?;
-        manager
-            .create_index(
-                client_order_index()
-                    .and_where(Expr::col(Orders::ClientOrderId).is_not_null())
-                    .to_owned(),
-            )
-            .await
+        let columns = (Orders::AccountId, Orders::ClientOrderId);
+        indexes::rebuild_unique_key(manager, NAME, Orders::Table, columns, true).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_index(manager).await?;
-        manager.create_index(client_order_index()).await
+        let columns = (Orders::AccountId, Orders::ClientOrderId);
+        indexes::rebuild_unique_key(manager, NAME, Orders::Table, columns, false).await
     }
 }
 
-fn client_order_index() -> IndexCreateStatement {
-    Index::create()
-        .name(NAME)
-        .table(Orders::Table)
-        .col(Orders::AccountId)
-        .col(Orders::ClientOrderId)
-        .unique()
-        .to_owned()
-}
-
-async fn drop_index(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-    manager
-        .drop_index(Index::drop().name(NAME).table(Orders::Table).to_owned())
-        .await
-}
-
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum Orders {
     Table,
     AccountId,

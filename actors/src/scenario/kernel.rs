@@ -565,15 +565,8 @@ impl Kernel {
                 quantity,
                 price,
             } => {
-                let (kind, tif) = injected_order(price);
-                let request = OrderRequest {
-                    symbol: self.companies[symbol].listing.symbol,
-                    side,
-                    kind,
-                    tif,
-                    quantity,
-                    client_order_id: None,
-                };
+                let listed = self.companies[symbol].listing.symbol;
+                let request = injected_order(listed, side, quantity, price);
                 self.place(symbol, symbol, request, recorder)?;
             }
         }

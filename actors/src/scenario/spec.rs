@@ -11,6 +11,7 @@ use super::file::{
     Amount, BotGroupFile, CompanyFile, EventFile, FORMAT_VERSION, FileError, ScenarioFile,
 };
 use super::rng;
+use crate::account::OrderRequest;
 use crate::book::{OrderKind, TimeInForce};
 use crate::bots::Entry;
 use crate::ledger::FeeSchedule;
@@ -162,12 +163,26 @@ pub enum EventKind {
     },
 }
 
-/// An injected order's type and time in force: a limit order rests (GTC),
-/// one without a price is a market order for what the book holds (IOC).
-pub fn injected_order(price: Option<Price>) -> (OrderKind, TimeInForce) {
-    match price {
+/// The order an `order` event injects for `symbol`: a limit order rests
+/// (GTC), one without a price is a market order for what the book holds
+/// (IOC).
+pub fn injected_order(
+    symbol: Symbol,
+    side: Side,
+    quantity: Quantity,
+    price: Option<Price>,
+) -> OrderRequest {
+    let (kind, tif) = match price {
         Some(price) => (OrderKind::Limit { price }, TimeInForce::Gtc),
         None => (OrderKind::Market, TimeInForce::Ioc),
+    };
+    OrderRequest {
+        symbol,
+        side,
+        kind,
+        tif,
+        quantity,
+        client_order_id: None,
     }
 }
 

@@ -21,8 +21,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use marketlab_actors::account::AccountCore;
 use marketlab_actors::account::actor::{CancelOrder, Deposit, Inspect, PlaceOrder};
-use marketlab_actors::account::{AccountCore, OrderRequest};
 use marketlab_actors::book::actor::TopOfBook;
 use marketlab_actors::bots::ScenarioPacing;
 use marketlab_actors::scenario::Scenario;
@@ -500,21 +500,18 @@ impl Live {
                 quantity,
                 price,
             } => {
-                let (kind, tif) = injected_order(price);
                 let company = &self.companies[symbol];
                 let issuer =
                     self.state.market.account(company.issuer).ok_or_else(|| {
                         anyhow::anyhow!("the issuer of {} is gone", company.symbol)
                     })?;
                 let placed = issuer
-                    .send(PlaceOrder(OrderRequest {
-                        symbol: company.symbol,
+                    .send(PlaceOrder(injected_order(
+                        company.symbol,
                         side,
-                        kind,
-                        tif,
                         quantity,
-                        client_order_id: None,
-                    }))
+                        price,
+                    )))
                     .await?;
                 // A refused order is the scenario's business, not a failure.
                 if let Err(e) = placed {
@@ -686,6 +683,13 @@ impl Live {
             companies.insert(company.symbol.to_string(), tape.summary());
         }
         let by_account: HashMap<i64, _> = bots.iter().map(|s| (s.row.id, s)).collect();
+        // A bot that failed keeps its error when it is stopped.
+        let failed_bots: std::collections::HashSet<i64> = bot_rows::of_run(&self.state.db, self.id)
+            .await?
+            .into_iter()
+            .filter(|row| row.error.is_some())
+            .map(|row| row.id)
+            .collect();
         let mut groups = BTreeMap::new();
         for group in &self.groups {
             let (mut equity, mut deposits, mut trades_made, mut failed) =
@@ -697,12 +701,12 @@ impl Live {
                 }
                 trades_made += fills.get(&row.account_id).copied().unwrap_or(0);
             }
-            // A bot that failed keeps its error when it is stopped.
-            for row in bot_rows::of_run(&self.state.db, self.id).await? {
-                if row.error.is_some() && group.bots.rows.iter().any(|r| r.id == row.id) {
-                    failed += 1;
-                }
-            }
+            failed += group
+                .bots
+                .rows
+                .iter()
+                .filter(|row| failed_bots.contains(&row.id))
+                .count() as u32;
             groups.insert(
                 group.name.clone(),
                 json!({
