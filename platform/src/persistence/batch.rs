@@ -1,13 +1,17 @@
-//! Multi-row statements, cut to fit the backends' bound-parameter limits.
+//! Multi-row statements: many rows inserted, updated or deleted by one
+//! statement text per table, which the driver prepares once per connection
+//! and reuses (a text that changed with every batch would be parsed and
+//! planned again each time).
 //!
-//! Each statement holds a power of two of rows, so that a table is written
-//! with one of a dozen statement texts whatever the batch size: the driver
-//! prepares each once per connection and reuses it (a text that changed with
-//! every batch would be parsed and planned again each time).
+//! On SQLite a statement binds a VALUES list holding a power of two of rows,
+//! cut to fit the bound-parameter limit: one of a dozen texts whatever the
+//! batch size. On Postgres it binds one array per column and reads the rows
+//! out with UNNEST: one text, whatever the batch size.
 
+use sea_orm::sea_query::{ArrayType, ColumnType};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityName, EntityTrait, IdenStatic,
-    Iterable, Statement, UpdateResult, Value,
+    ActiveModelTrait, ColumnDef, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityName,
+    EntityTrait, IdenStatic, Iterable, Statement, UpdateResult, Value,
 };
 
 /// The most parameters one statement binds: SQLite's default limit (32,766
@@ -68,70 +72,9 @@ where
                 .collect()
         })
         .collect();
-    if db.get_database_backend() == DbBackend::Postgres {
-        let names: Vec<&str> = columns.iter().map(|c| c.as_str()).collect();
-        let sql = format!(
-            "INSERT INTO \"{table}\" ({0}) SELECT {0} FROM json_populate_recordset(NULL::\"{table}\", $1::json){tail}",
-            quoted(&columns)
-        );
-        for chunk in rows.chunks(JSON_ROWS) {
-            let json = json_records(&names, chunk)?;
-            db.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                sql.as_str(),
-                [Value::from(json)],
-            ))
-            .await?;
-        }
-        return Ok(());
-    }
-    let head = format!("INSERT INTO \"{table}\" ({names}) VALUES ");
-    execute_with_values(db, &head, &tail, columns.len(), rows).await?;
-    Ok(())
-}
-
-/// Rows per statement of a Postgres insert from JSON: any number fits one
-/// parameter; this bounds the size of one request.
-const JSON_ROWS: usize = 8192;
-
-/// The rows as a JSON array of objects keyed by column name, which
-/// `json_populate_recordset` turns into rows of the table's type. Postgres
-/// then parses one statement per table whatever the batch size, and binds
-/// one parameter instead of one per value.
-fn json_records(names: &[&str], rows: &[Vec<Value>]) -> Result<String, DbErr> {
-    let mut json = String::with_capacity(rows.len() * names.len() * 16);
-    json.push('[');
-    for (i, row) in rows.iter().enumerate() {
-        json.push_str(if i == 0 { "{" } else { ",{" });
-        for (j, (name, value)) in names.iter().zip(row).enumerate() {
-            if j > 0 {
-                json.push(',');
-            }
-            json.push('"');
-            json.push_str(name);
-            json.push_str("\":");
-            json_value(&mut json, value)?;
-        }
-        json.push('}');
-    }
-    json.push(']');
-    Ok(json)
-}
-
-fn json_value(json: &mut String, value: &Value) -> Result<(), DbErr> {
-    use std::fmt::Write;
-    match value {
-        Value::BigInt(Some(n)) => write!(json, "{n}").expect("writing to a String"),
-        Value::Int(Some(n)) => write!(json, "{n}").expect("writing to a String"),
-        Value::Bool(Some(b)) => json.push_str(if *b { "true" } else { "false" }),
-        Value::String(Some(s)) => {
-            json.push_str(&serde_json::to_string(s).map_err(|e| DbErr::Custom(e.to_string()))?)
-        }
-        Value::BigInt(None) | Value::Int(None) | Value::Bool(None) | Value::String(None) => {
-            json.push_str("null")
-        }
-        other => return Err(DbErr::Custom(format!("no JSON form for {other:?}"))),
-    }
+    let head = format!("INSERT INTO \"{table}\" ({names}) ");
+    let defs: Vec<ColumnDef> = columns.iter().map(ColumnTrait::def).collect();
+    execute_with_rows(db, &defs, rows, |source| format!("{head}{source}{tail}")).await?;
     Ok(())
 }
 
@@ -163,11 +106,10 @@ where
 }
 
 /// Sets columns of many rows of `E`'s table by key, one statement per
-/// chunk: `UPDATE t SET a = v.column2, .. FROM (VALUES (..), ..) AS v WHERE
-/// t.key = v.column1`, which both backends accept (both name the columns of
-/// a VALUES list column1, column2, ...) and run as a lookup of each row by
-/// the key's index. Each row is its key followed by the new values of
-/// `columns`, in order. Returns how many rows changed.
+/// chunk: `UPDATE t SET a = v.column2, .. FROM (rows) AS v WHERE t.key =
+/// v.column1`, which both backends run as a lookup of each row by the key's
+/// index. Each row is its key followed by the new values of `columns`, in
+/// order. Returns how many rows changed.
 pub(crate) async fn update_by_key<E: EntityTrait>(
     db: &impl ConnectionTrait,
     key: E::Column,
@@ -180,71 +122,97 @@ pub(crate) async fn update_by_key<E: EntityTrait>(
         .enumerate()
         .map(|(i, column)| format!("\"{}\" = v.column{}", column.as_str(), i + 2))
         .collect();
-    let head = format!(
-        "UPDATE \"{table}\" SET {} FROM (VALUES ",
-        assignments.join(", ")
-    );
-    let tail = format!(") AS v WHERE \"{table}\".\"{}\" = v.column1", key.as_str());
-    execute_with_values(db, &head, &tail, columns.len() + 1, rows).await
+    let assignments = assignments.join(", ");
+    let key_name = key.as_str();
+    let defs: Vec<ColumnDef> = std::iter::once(key)
+        .chain(columns.iter().copied())
+        .map(|column| column.def())
+        .collect();
+    execute_with_rows(db, &defs, rows, |source| {
+        format!(
+            "UPDATE \"{table}\" SET {assignments} FROM ({source}) AS v WHERE \"{table}\".\"{key_name}\" = v.column1"
+        )
+    })
+    .await
 }
 
 /// Deletes the rows of `E`'s table whose `key_columns` match one of `keys`,
 /// one statement per chunk: `DELETE FROM t WHERE (a, b) IN (SELECT column1,
-/// column2 FROM (VALUES (..), ..) AS v)`. Both backends look each key up in
-/// an index of `key_columns` for that form, where a plain list of tuples
-/// would scan the table (SQLite) or OR together an index scan per key
-/// (Postgres). Returns how many rows went.
+/// column2 FROM (rows) AS v)`. Both backends look each key up in an index
+/// of `key_columns` for that form, where a plain list of tuples would scan
+/// the table (SQLite) or OR together an index scan per key (Postgres).
+/// Returns how many rows went.
 pub(crate) async fn delete_by_keys<E: EntityTrait>(
     db: &impl ConnectionTrait,
     key_columns: &[E::Column],
     keys: Vec<Vec<Value>>,
 ) -> Result<u64, DbErr> {
     let table = E::default().table_name();
-    let columns: Vec<String> = key_columns
-        .iter()
-        .map(|column| format!("\"{}\"", column.as_str()))
-        .collect();
+    let columns = quoted(key_columns);
     let selected: Vec<String> = (1..=key_columns.len())
         .map(|i| format!("column{i}"))
         .collect();
-    let head = format!(
-        "DELETE FROM \"{table}\" WHERE ({}) IN (SELECT {} FROM (VALUES ",
-        columns.join(", "),
-        selected.join(", ")
-    );
-    execute_with_values(db, &head, ") AS v)", key_columns.len(), keys).await
+    let selected = selected.join(", ");
+    let defs: Vec<ColumnDef> = key_columns.iter().map(ColumnTrait::def).collect();
+    execute_with_rows(db, &defs, keys, |source| {
+        format!(
+            "DELETE FROM \"{table}\" WHERE ({columns}) IN (SELECT {selected} FROM ({source}) AS v)"
+        )
+    })
+    .await
 }
 
-/// Runs `head (..), (..), .. tail` with the rows as the bound tuples: as
-/// many rows per statement as fit, rounded down to a power of two. Returns
-/// the rows affected.
-async fn execute_with_values(
+/// Runs the statements `statement` makes of the rows, given as a table
+/// expression whose columns are named `column1`, `column2`, .. (the names
+/// both backends give the columns of a VALUES list), one statement per
+/// chunk. Returns the rows affected.
+///
+/// On SQLite the expression is a VALUES list of bound values, as many rows
+/// as fit in the parameter limit rounded down to a power of two. On Postgres
+/// it is `SELECT .. FROM UNNEST($1, $2, ..)` with one array per column: one
+/// statement text per table whatever the number of rows, a few parameters,
+/// and values Postgres reads in binary instead of parsing.
+async fn execute_with_rows(
     db: &impl ConnectionTrait,
-    head: &str,
-    tail: &str,
-    width: usize,
+    columns: &[ColumnDef],
     rows: Vec<Vec<Value>>,
+    statement: impl Fn(&str) -> String,
 ) -> Result<u64, DbErr> {
     let backend = db.get_database_backend();
     let mut affected = 0;
+    if backend == DbBackend::Postgres {
+        let arrays = columns
+            .iter()
+            .map(PgArray::of)
+            .collect::<Result<Vec<_>, _>>()?;
+        let sql = statement(&unnest_source(&arrays));
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let params = unnest_params(&arrays, rows.by_ref().take(PG_ROWS))?;
+            affected += db
+                .execute_raw(Statement::from_sql_and_values(
+                    backend,
+                    sql.as_str(),
+                    params,
+                ))
+                .await?
+                .rows_affected();
+        }
+        return Ok(affected);
+    }
+    let width = columns.len();
+    let tuple = format!("({})", vec!["?"; width].join(", "));
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let fit = rows.len().min(rows_per_statement(width));
         let chunk: Vec<Vec<Value>> = rows.by_ref().take(power_of_two_below(fit)).collect();
+        let tuples = vec![tuple.as_str(); chunk.len()].join(", ");
         let mut params = Vec::with_capacity(chunk.len() * width);
-        let mut tuples = Vec::with_capacity(chunk.len());
         for row in chunk {
             debug_assert_eq!(row.len(), width);
-            let marks: Vec<String> = row
-                .into_iter()
-                .map(|value| {
-                    params.push(value);
-                    placeholder(backend, params.len())
-                })
-                .collect();
-            tuples.push(format!("({})", marks.join(", ")));
+            params.extend(row);
         }
-        let sql = format!("{head}{}{tail}", tuples.join(", "));
+        let sql = statement(&format!("VALUES {tuples}"));
         affected += db
             .execute_raw(Statement::from_sql_and_values(backend, sql, params))
             .await?
@@ -253,17 +221,138 @@ async fn execute_with_values(
     Ok(affected)
 }
 
+/// Rows per Postgres statement: any number fits its few parameters; this
+/// bounds the size of one request.
+const PG_ROWS: usize = 16_384;
+
+/// How one column travels to Postgres: as an array of its type. An array
+/// bound through sea-query holds no NULLs, so a nullable column travels as
+/// its values (a placeholder where NULL) and an array of NULL flags.
+struct PgArray {
+    sql_type: &'static str,
+    element: ArrayType,
+    nullable: bool,
+}
+
+impl PgArray {
+    fn of(column: &ColumnDef) -> Result<PgArray, DbErr> {
+        let (sql_type, element) = match column.get_column_type() {
+            ColumnType::BigInteger => ("int8", ArrayType::BigInt),
+            ColumnType::Integer => ("int4", ArrayType::Int),
+            ColumnType::Boolean => ("bool", ArrayType::Bool),
+            ColumnType::String(_) | ColumnType::Text | ColumnType::Enum { .. } => {
+                ("text", ArrayType::String)
+            }
+            other => return Err(DbErr::Custom(format!("no array form for {other:?}"))),
+        };
+        Ok(PgArray {
+            sql_type,
+            element,
+            nullable: column.is_null(),
+        })
+    }
+
+    /// `value` as an element of this array: `None` for NULL.
+    fn element(&self, value: Value) -> Result<Option<Value>, DbErr> {
+        let element = match (&self.element, value) {
+            (ArrayType::BigInt, Value::BigInt(v)) => v.map(Value::from),
+            (ArrayType::BigInt, Value::Int(v)) => v.map(|n| Value::from(i64::from(n))),
+            (ArrayType::Int, Value::Int(v)) => v.map(Value::from),
+            (ArrayType::Bool, Value::Bool(v)) => v.map(Value::from),
+            (ArrayType::String, Value::String(v)) => v.map(Value::from),
+            // An unset column of a model reads as an untyped NULL.
+            (_, Value::Int(None)) => None,
+            (_, other) => {
+                return Err(DbErr::Custom(format!(
+                    "{other:?} in a column of type {}",
+                    self.sql_type
+                )));
+            }
+        };
+        if element.is_none() && !self.nullable {
+            return Err(DbErr::Custom(format!(
+                "NULL in a NOT NULL column of type {}",
+                self.sql_type
+            )));
+        }
+        Ok(element)
+    }
+
+    fn placeholder(&self) -> Value {
+        match self.element {
+            ArrayType::Int => Value::from(0_i32),
+            ArrayType::Bool => Value::from(false),
+            ArrayType::String => Value::from(String::new()),
+            _ => Value::from(0_i64),
+        }
+    }
+}
+
+/// `SELECT c1 AS column1, CASE WHEN n2 THEN NULL ELSE c2 END AS column2, ..
+/// FROM UNNEST($1::int8[], $2::text[], $3::bool[], ..) AS u(c1, c2, n2, ..)`
+fn unnest_source(arrays: &[PgArray]) -> String {
+    let mut selected = Vec::with_capacity(arrays.len());
+    let mut params = Vec::new();
+    let mut names = Vec::new();
+    for (i, array) in arrays.iter().enumerate() {
+        let n = i + 1;
+        params.push(format!("${}::{}[]", params.len() + 1, array.sql_type));
+        names.push(format!("c{n}"));
+        if array.nullable {
+            params.push(format!("${}::bool[]", params.len() + 1));
+            names.push(format!("n{n}"));
+            selected.push(format!(
+                "CASE WHEN n{n} THEN NULL ELSE c{n} END AS column{n}"
+            ));
+        } else {
+            selected.push(format!("c{n} AS column{n}"));
+        }
+    }
+    format!(
+        "SELECT {} FROM UNNEST({}) AS u({})",
+        selected.join(", "),
+        params.join(", "),
+        names.join(", ")
+    )
+}
+
+/// The parameters of [`unnest_source`] for `rows`: per column its array,
+/// and for a nullable column its NULL flags after it.
+fn unnest_params(
+    arrays: &[PgArray],
+    rows: impl Iterator<Item = Vec<Value>>,
+) -> Result<Vec<Value>, DbErr> {
+    let mut values: Vec<Vec<Value>> = arrays.iter().map(|_| Vec::new()).collect();
+    let mut nulls: Vec<Vec<Value>> = arrays.iter().map(|_| Vec::new()).collect();
+    for row in rows {
+        if row.len() != arrays.len() {
+            return Err(DbErr::Custom(format!(
+                "a row of {} values for {} columns",
+                row.len(),
+                arrays.len()
+            )));
+        }
+        for (j, (array, value)) in arrays.iter().zip(row).enumerate() {
+            let element = array.element(value)?;
+            if array.nullable {
+                nulls[j].push(Value::from(element.is_none()));
+            }
+            values[j].push(element.unwrap_or_else(|| array.placeholder()));
+        }
+    }
+    let mut params = Vec::with_capacity(arrays.len() * 2);
+    for ((array, values), nulls) in arrays.iter().zip(values).zip(nulls) {
+        params.push(Value::Array(array.element.clone(), Some(Box::new(values))));
+        if array.nullable {
+            params.push(Value::Array(ArrayType::Bool, Some(Box::new(nulls))));
+        }
+    }
+    Ok(params)
+}
+
 /// The largest power of two no greater than `n` (at least 1).
 fn power_of_two_below(n: usize) -> usize {
     1 << n.max(1).ilog2()
-}
-
-/// The `n`th (from 1) bound parameter in the backend's syntax.
-fn placeholder(backend: DbBackend, n: usize) -> String {
-    match backend {
-        DbBackend::Postgres => format!("${n}"),
-        _ => "?".to_owned(),
-    }
 }
 
 /// [`DbErr::RecordNotUpdated`] unless an update by primary key changed its
