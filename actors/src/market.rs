@@ -14,7 +14,7 @@ use crate::account::{AccountCore, OrderRecord};
 use crate::book::actor::{AccountEvents, BookActor, BookOutlets, BookUpdate};
 use crate::book::{BookConfig, OrderBook};
 use crate::clock::Clock;
-use crate::journal::{Change, Journal, Record};
+use crate::journal::{Change, Journal};
 use crate::ledger::LedgerError;
 use crate::types::{AccountId, BookId, Money, OrderId, Quantity, Symbol, TickSize};
 
@@ -324,10 +324,7 @@ impl Market {
             BookActor::new((listing.book, symbol), book, clock, outlets, capacity)
         });
         if let Some(journal) = &self.inner.journal {
-            journal.do_send(Record {
-                change: Change::Listed(listing),
-                committed: None,
-            });
+            journal.record(Change::Listed(listing), None);
         }
         let handle = BookHandle {
             listing,

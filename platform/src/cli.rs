@@ -4,12 +4,15 @@
 //! database is `--database-url`, else `DATABASE_URL`, else
 //! `MARKETLAB_DATABASE_URL`, else a SQLite file under `./data/`.
 
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand};
 use marketlab_actors::bots::BotScript;
 
 use crate::api::rate_limit::RateLimitSettings;
 use crate::auth::TokenSettings;
 use crate::persistence;
+use crate::persister::PersisterConfig;
 use crate::startup::{Application, DEFAULT_DATABASE_URL, Settings};
 
 #[derive(Debug, Parser)]
@@ -103,6 +106,16 @@ pub struct ServerArgs {
     /// How many requests an account may make at once above the rate.
     #[arg(long, env = "MARKETLAB_RATE_BURST", default_value_t = 300)]
     rate_burst: u32,
+    /// The most changes one database transaction writes (group commit).
+    #[arg(long, env = "MARKETLAB_BATCH_SIZE", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..))]
+    batch_size: u32,
+    /// How long the first change of a batch waits for more, in milliseconds.
+    #[arg(long, env = "MARKETLAB_BATCH_DELAY_MS", default_value_t = 2)]
+    batch_delay_ms: u64,
+    /// Changes not yet written before the books take no new orders until
+    /// the database catches up.
+    #[arg(long, env = "MARKETLAB_MAX_BACKLOG", default_value_t = 65_536, value_parser = clap::value_parser!(u32).range(1..))]
+    max_backlog: u32,
     #[command(flatten)]
     database: Database,
 }
@@ -121,6 +134,12 @@ impl ServerArgs {
             rate_limit: RateLimitSettings {
                 per_second: self.rate_limit,
                 burst: self.rate_burst,
+            },
+            persister: PersisterConfig {
+                max_batch: self.batch_size as usize,
+                max_delay: Duration::from_millis(self.batch_delay_ms),
+                max_backlog: self.max_backlog as usize,
+                ..defaults.persister
             },
             ..defaults
         }

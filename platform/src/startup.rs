@@ -6,7 +6,7 @@
 use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, RwLock};
 
-use actix::{Actor, Addr, Arbiter, ArbiterHandle};
+use actix::{Addr, Arbiter, ArbiterHandle};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
 use marketlab_actors::bots::BotHostConfig;
@@ -57,6 +57,8 @@ pub struct Settings {
     pub bot_speedup: u32,
     /// What every account pays (a live scenario's file sets it).
     pub fees: FeeSchedule,
+    /// Group commit and backpressure.
+    pub persister: PersisterConfig,
 }
 
 impl Default for Settings {
@@ -71,6 +73,7 @@ impl Default for Settings {
             bot_seed: 0,
             bot_speedup: 1,
             fees: FeeSchedule::default(),
+            persister: PersisterConfig::default(),
         }
     }
 }
@@ -86,6 +89,7 @@ impl std::fmt::Debug for Settings {
             .field("bot_seed", &self.bot_seed)
             .field("bot_speedup", &self.bot_speedup)
             .field("fees", &self.fees)
+            .field("persister", &self.persister)
             .finish_non_exhaustive()
     }
 }
@@ -124,22 +128,15 @@ impl Application {
     /// server (it serves once awaited). Must run inside the actix system.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let db = persistence::connect(&settings.database_url).await?;
-        let persister = Persister::new(db.clone(), PersisterConfig::default(), []);
+        let persister = Persister::new(db.clone(), settings.persister, []);
         let health = persister.health();
         // Its own thread: building and writing batches never holds up the
         // market or the HTTP workers.
         let writer = Arbiter::new();
-        let persister = Persister::start_in_arbiter(&writer.handle(), move |_| persister);
+        let (persister, journal) = persister.start_on(&writer.handle());
         let clock: Arc<dyn Clock> = Arc::new(WallClock);
         let fees = settings.fees;
-        let recovered = recover(
-            &db,
-            MarketConfig::default(),
-            clock,
-            Some(persister.clone().recipient()),
-            fees,
-        )
-        .await?;
+        let recovered = recover(&db, MarketConfig::default(), clock, Some(journal), fees).await?;
         if recovered.repaired_fills > 0 {
             tracing::warn!(
                 "settled {} trade sides the last run had not written down",

@@ -5,7 +5,8 @@ mod support;
 
 use std::sync::Arc;
 
-use actix::{Actor, Addr};
+use actix::{Addr, Arbiter};
+use futures_util::StreamExt;
 use marketlab::persistence::entities::enums::OrderStatus;
 use marketlab::persistence::repo::{
     accounts, companies, fills, ledger, lots, orders, realized, trades,
@@ -22,7 +23,7 @@ use marketlab_actors::types::{
 };
 use sea_orm::DatabaseConnection;
 use support::db::{Backend, TestDb};
-use support::rows::{self, ALICE, ISSUER, T0};
+use support::rows::{self, ALICE, BOB, ISSUER, T0};
 
 fn acme() -> Symbol {
     Symbol::new("ACME").unwrap()
@@ -65,14 +66,15 @@ async fn trading_is_written_down(db: &DatabaseConnection) {
         .with_test_writer()
         .try_init();
     rows::market(db).await;
-    let persister = Persister::new(db.clone(), PersisterConfig::default(), []).start();
+    let (persister, journal) =
+        Persister::new(db.clone(), PersisterConfig::default(), []).start_on(&Arbiter::current());
     let market = Market::with_journal(
         MarketConfig {
             arbiters: 2,
             ..MarketConfig::default()
         },
         Arc::new(ManualClock::new(Timestamp(T0))),
-        Some(persister.clone().recipient()),
+        Some(journal.clone()),
     );
     let issuer = open(&market, ISSUER);
     let alice = open(&market, ALICE);
@@ -216,5 +218,131 @@ async fn trading_is_written_down_on_sqlite() {
 async fn trading_is_written_down_on_postgres() {
     if let Some(test_db) = TestDb::new(Backend::Postgres).await {
         trading_is_written_down(&test_db.db).await;
+    }
+}
+
+/// A market faster than its database waits for it: the journal's backlog
+/// stays near its limit however much is traded, while batches hold at most
+/// `max_batch` changes and a person still hears of an order only once it
+/// is written down.
+async fn a_flood_waits_for_the_database(db: &DatabaseConnection) {
+    rows::market(db).await;
+    let config = PersisterConfig {
+        max_batch: 7,
+        max_backlog: 32,
+        ..PersisterConfig::default()
+    };
+    let (persister, journal) = Persister::new(db.clone(), config, []).start_on(&Arbiter::current());
+    let backlog = Arc::clone(journal.backlog());
+    let market = Market::with_journal(
+        MarketConfig {
+            arbiters: 2,
+            ..MarketConfig::default()
+        },
+        Arc::new(ManualClock::new(Timestamp(T0))),
+        Some(journal),
+    );
+    let bot = |id: i64| {
+        let core = AccountCore::new(
+            Account::new(AccountId(id as u64), LedgerLimits::default()),
+            FeeSchedule::default(),
+        );
+        market.open_account(core, false).unwrap()
+    };
+    let (seller, buyer) = (bot(ISSUER), bot(BOB));
+    let alice = open(&market, ALICE);
+    market
+        .open_book(acme(), TickSize::CENT, BookConfig::default())
+        .unwrap();
+    seller
+        .send(Allot {
+            symbol: acme(),
+            quantity: Quantity(1_000_000),
+            price: Money::from_major(100),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    for (account, amount) in [(&buyer, 10_000_000), (&alice, 10_000)] {
+        account
+            .send(Deposit {
+                amount: Money::from_major(amount),
+                key: None,
+            })
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    const FLOOD: i64 = 2_000;
+    const IN_FLIGHT: usize = 32;
+    let flood = futures_util::stream::iter((0..FLOOD).map(|i| {
+        let (account, side) = if i % 2 == 0 {
+            (&seller, Side::Sell)
+        } else {
+            (&buyer, Side::Buy)
+        };
+        account.send(PlaceOrder(limit(side, 9_997 + i % 7, 1 + (i % 5) as u64)))
+    }))
+    .buffer_unordered(IN_FLIGHT)
+    .for_each(|placed| async {
+        placed.unwrap().unwrap();
+    });
+    let person = async {
+        for _ in 0..20 {
+            let placed = alice
+                .send(PlaceOrder(limit(Side::Buy, 9_000, 1)))
+                .await
+                .unwrap()
+                .unwrap();
+            let row = orders::find(db, placed.id.0 as i64).await.unwrap();
+            assert!(row.is_some(), "answered before written: {placed:?}");
+        }
+    };
+    futures_util::join!(flood, person);
+    persister.send(Drain).await.unwrap();
+
+    assert_eq!(backlog.pending(), 0, "all written");
+    let bound = config.max_backlog + 4 * IN_FLIGHT;
+    assert!(
+        backlog.peak() <= bound,
+        "{} changes waited at once, more than {bound}",
+        backlog.peak()
+    );
+    let alices = orders::for_account(db, ALICE, &[], None, 100)
+        .await
+        .unwrap();
+    assert_eq!(alices.len(), 20);
+    let sold = orders::for_account(db, ISSUER, &[], None, 10_000)
+        .await
+        .unwrap();
+    let bought = orders::for_account(db, BOB, &[], None, 10_000)
+        .await
+        .unwrap();
+    assert_eq!(sold.len() + bought.len(), FLOOD as usize);
+    let filled = |orders: &[marketlab::persistence::entities::order::Model]| -> i64 {
+        orders.iter().map(|o| o.filled_quantity).sum()
+    };
+    assert!(filled(&sold) > 0, "the flood traded");
+    assert_eq!(
+        filled(&sold),
+        filled(&bought),
+        "both sides of every trade written"
+    );
+    market.shutdown();
+}
+
+#[actix::test]
+async fn a_flood_waits_for_the_database_on_sqlite() {
+    let test_db = TestDb::new(Backend::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    a_flood_waits_for_the_database(&test_db.db).await;
+}
+
+#[actix::test]
+async fn a_flood_waits_for_the_database_on_postgres() {
+    if let Some(test_db) = TestDb::new(Backend::Postgres).await {
+        a_flood_waits_for_the_database(&test_db.db).await;
     }
 }

@@ -8,7 +8,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use actix::{Actor, Addr};
+use actix::{Actor, Addr, Arbiter};
 use marketlab::persistence::entities::{
     account, fill, holding, ledger_entry, lot, order, realized_gain,
 };
@@ -107,9 +107,10 @@ async fn a_restarted_market_is_the_market(db: &DatabaseConnection) {
             .await
             .unwrap();
     }
-    let persister = Persister::new(db.clone(), PersisterConfig::default(), []).start();
+    let (persister, journal) =
+        Persister::new(db.clone(), PersisterConfig::default(), []).start_on(&Arbiter::current());
     let clock = Arc::new(ManualClock::new(Timestamp(T0)));
-    let market = Market::with_journal(config(), clock.clone(), Some(persister.clone().recipient()));
+    let market = Market::with_journal(config(), clock.clone(), Some(journal.clone()));
     let open = |id: i64| {
         let core = AccountCore::new(
             Account::new(AccountId(id as u64), LedgerLimits::default()),
@@ -207,7 +208,7 @@ async fn a_restarted_market_is_the_market(db: &DatabaseConnection) {
         db,
         config(),
         clock.clone(),
-        Some(persister.clone().recipient()),
+        Some(journal.clone()),
         FeeSchedule::default(),
     )
     .await
@@ -342,9 +343,10 @@ async fn put_back(db: &DatabaseConnection, rows: AccountRows) {
 /// the market is as it was.
 async fn a_settlement_lost_in_a_crash_is_made_good(db: &DatabaseConnection) {
     rows::market(db).await;
-    let persister = Persister::new(db.clone(), PersisterConfig::default(), []).start();
+    let (persister, journal) =
+        Persister::new(db.clone(), PersisterConfig::default(), []).start_on(&Arbiter::current());
     let clock = Arc::new(ManualClock::new(Timestamp(T0)));
-    let market = Market::with_journal(config(), clock.clone(), Some(persister.clone().recipient()));
+    let market = Market::with_journal(config(), clock.clone(), Some(journal.clone()));
     let open = |id: i64| {
         let core = AccountCore::new(
             Account::new(AccountId(id as u64), LedgerLimits::default()),
@@ -412,7 +414,7 @@ async fn a_settlement_lost_in_a_crash_is_made_good(db: &DatabaseConnection) {
         db,
         config(),
         clock.clone(),
-        Some(persister.clone().recipient()),
+        Some(journal.clone()),
         FeeSchedule::default(),
     )
     .await

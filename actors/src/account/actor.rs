@@ -16,7 +16,7 @@ use tokio::sync::{broadcast, oneshot};
 use super::core::{AccountCore, OrderError, OrderRequest, Placement};
 use super::order::OrderRecord;
 use crate::book::actor::{AccountEvents, Cancel, Submit};
-use crate::journal::{Change, Record};
+use crate::journal::Change;
 use crate::ledger::{LedgerEntry, LedgerError, Lot};
 use crate::market::Market;
 use crate::types::{Money, OrderId, Quantity, Symbol};
@@ -72,10 +72,7 @@ impl AccountActor {
         } else {
             (None, None)
         };
-        journal.do_send(Record {
-            change: Change::Account(Box::new(changes)),
-            committed,
-        });
+        journal.record(Change::Account(Box::new(changes)), committed);
         written
     }
 

@@ -12,7 +12,7 @@ use tokio::sync::broadcast;
 
 use super::{BookError, BookEvent, CancelReason, L1, L2, NewOrder, OrderBook, RestingOrder};
 use crate::clock::Clock;
-use crate::journal::{Change, Journal, Record};
+use crate::journal::{Change, Journal};
 use crate::market::AccountDirectory;
 use crate::types::{AccountId, BookId, OrderId, Quantity, Side, Symbol, Timestamp};
 
@@ -69,9 +69,13 @@ impl BookActor {
         }
     }
 
-    /// Run one command against the core and hand on what it did.
+    /// Run one command against the core and hand on what it did. While the
+    /// journal is behind its limit, the book takes no further message
+    /// (commands and reads alike) until the journal catches up: senders
+    /// queue in the bounded mailbox and then wait.
     fn run(
         &mut self,
+        ctx: &mut Context<Self>,
         command: impl FnOnce(&mut OrderBook, &mut Vec<BookEvent>),
     ) -> Arc<BookUpdate> {
         let mut events = Vec::with_capacity(4);
@@ -84,14 +88,17 @@ impl BookActor {
         });
         if !update.events.is_empty() {
             if let Some(journal) = &self.outlets.journal {
-                journal.do_send(Record {
-                    change: Change::Book(Arc::clone(&update)),
-                    committed: None,
-                });
+                journal.record(Change::Book(Arc::clone(&update)), None);
             }
             self.route_to_accounts(&update);
             // No observer is not an error: the caller has the events anyway.
             let _ = self.outlets.updates.send(Arc::clone(&update));
+        }
+        if let Some(journal) = &self.outlets.journal
+            && journal.backlog().is_over()
+        {
+            let backlog = Arc::clone(journal.backlog());
+            ctx.wait(async move { backlog.within_limit().await }.into_actor(self));
         }
         update
     }
@@ -189,15 +196,15 @@ pub struct CheckInvariants;
 
 impl Handler<Submit> for BookActor {
     type Result = Arc<BookUpdate>;
-    fn handle(&mut self, msg: Submit, _: &mut Context<Self>) -> Arc<BookUpdate> {
-        self.run(|book, out| book.submit(msg.0, out))
+    fn handle(&mut self, msg: Submit, ctx: &mut Context<Self>) -> Arc<BookUpdate> {
+        self.run(ctx, |book, out| book.submit(msg.0, out))
     }
 }
 
 impl Handler<SubmitBatch> for BookActor {
     type Result = Arc<BookUpdate>;
-    fn handle(&mut self, msg: SubmitBatch, _: &mut Context<Self>) -> Arc<BookUpdate> {
-        self.run(|book, out| {
+    fn handle(&mut self, msg: SubmitBatch, ctx: &mut Context<Self>) -> Arc<BookUpdate> {
+        self.run(ctx, |book, out| {
             for order in msg.0 {
                 book.submit(order, out);
             }
@@ -207,33 +214,33 @@ impl Handler<SubmitBatch> for BookActor {
 
 impl Handler<Cancel> for BookActor {
     type Result = Result<Arc<BookUpdate>, BookError>;
-    fn handle(&mut self, msg: Cancel, _: &mut Context<Self>) -> Self::Result {
+    fn handle(&mut self, msg: Cancel, ctx: &mut Context<Self>) -> Self::Result {
         let mut result = Ok(());
-        let update = self.run(|book, out| result = book.cancel(msg.0, out));
+        let update = self.run(ctx, |book, out| result = book.cancel(msg.0, out));
         result.map(|()| update)
     }
 }
 
 impl Handler<Reduce> for BookActor {
     type Result = Result<Arc<BookUpdate>, BookError>;
-    fn handle(&mut self, msg: Reduce, _: &mut Context<Self>) -> Self::Result {
+    fn handle(&mut self, msg: Reduce, ctx: &mut Context<Self>) -> Self::Result {
         let mut result = Ok(());
-        let update = self.run(|book, out| result = book.reduce(msg.id, msg.by, out));
+        let update = self.run(ctx, |book, out| result = book.reduce(msg.id, msg.by, out));
         result.map(|()| update)
     }
 }
 
 impl Handler<CancelAll> for BookActor {
     type Result = Arc<BookUpdate>;
-    fn handle(&mut self, msg: CancelAll, _: &mut Context<Self>) -> Arc<BookUpdate> {
-        self.run(|book, out| book.cancel_all(msg.0, out))
+    fn handle(&mut self, msg: CancelAll, ctx: &mut Context<Self>) -> Arc<BookUpdate> {
+        self.run(ctx, |book, out| book.cancel_all(msg.0, out))
     }
 }
 
 impl Handler<CloseSession> for BookActor {
     type Result = Arc<BookUpdate>;
-    fn handle(&mut self, _: CloseSession, _: &mut Context<Self>) -> Arc<BookUpdate> {
-        self.run(|book, out| book.expire_day_orders(out))
+    fn handle(&mut self, _: CloseSession, ctx: &mut Context<Self>) -> Arc<BookUpdate> {
+        self.run(ctx, |book, out| book.expire_day_orders(out))
     }
 }
 

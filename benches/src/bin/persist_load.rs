@@ -11,6 +11,9 @@
 //! change is written, so the figure is what the database sustains. Then the
 //! market is stopped and recovered from that database, timed.
 //!
+//! `--batch N` and `--backlog N` set the persister's batch size and
+//! backlog limit (the server's `--batch-size` and `--max-backlog`).
+//!
 //! `--keep` leaves the database in place (its URL is printed), and
 //! `recover URL` times recovery alone on such a database, so that recovery
 //! of a large market can be measured again without writing it again:
@@ -22,7 +25,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use actix::{Actor, Addr};
+use actix::Addr;
 use anyhow::{Context, bail};
 use benches::cli;
 use benches::streams::accounts as flow;
@@ -43,7 +46,8 @@ use marketlab_actors::market::{Market, MarketConfig};
 use marketlab_actors::types::{AccountId, Money, Price, Quantity, Symbol, TickSize};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const USAGE: &str = "usage: persist_load sqlite|postgres [ORDERS] [--keep] | recover URL";
+const USAGE: &str =
+    "usage: persist_load sqlite|postgres [ORDERS] [--batch N] [--backlog N] [--keep] | recover URL";
 const ACCOUNTS: i64 = 64;
 
 fn main() -> ExitCode {
@@ -51,6 +55,13 @@ fn main() -> ExitCode {
         let mut args: Vec<String> = std::env::args().skip(1).collect();
         let keep = args.iter().any(|a| a == "--keep");
         args.retain(|a| a != "--keep");
+        let mut config = PersisterConfig::default();
+        if let Some(n) = take_option(&mut args, "--batch")? {
+            config.max_batch = n;
+        }
+        if let Some(n) = take_option(&mut args, "--backlog")? {
+            config.max_backlog = n;
+        }
         if args.first().map(String::as_str) == Some("recover") {
             let url = args.get(1).context(USAGE)?.clone();
             return actix::System::new().block_on(recover_only(&url));
@@ -64,17 +75,36 @@ fn main() -> ExitCode {
             .map(String::as_str)
             .unwrap_or_default()
             .to_owned();
-        actix::System::new().block_on(run(&backend, orders, keep))
+        actix::System::new().block_on(run(&backend, orders, config, keep))
     })
 }
 
-async fn run(backend: &str, orders: usize, keep: bool) -> anyhow::Result<()> {
+/// Removes `name N` from `args` and returns N.
+fn take_option(args: &mut Vec<String>, name: &str) -> anyhow::Result<Option<usize>> {
+    let Some(at) = args.iter().position(|a| a == name) else {
+        return Ok(None);
+    };
+    let value = args
+        .get(at + 1)
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n > 0);
+    let value = value.context(USAGE)?;
+    args.drain(at..at + 2);
+    Ok(Some(value))
+}
+
+async fn run(
+    backend: &str,
+    orders: usize,
+    config: PersisterConfig,
+    keep: bool,
+) -> anyhow::Result<()> {
     let nonce = std::process::id();
     match backend {
         "sqlite" => {
             let dir = std::env::temp_dir().join(format!("marketlab-persist-load-{nonce}"));
             let url = format!("sqlite://{}/load.db?mode=rwc", dir.display());
-            let result = load(&url, orders).await;
+            let result = load(&url, orders, config).await;
             if keep {
                 println!("kept {url}");
             } else {
@@ -93,7 +123,7 @@ async fn run(backend: &str, orders: usize, keep: bool) -> anyhow::Result<()> {
                 .await?;
             let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
             let url = format!("{base}/{name}");
-            let result = load(&url, orders).await;
+            let result = load(&url, orders, config).await;
             if keep {
                 println!("kept {url}");
             } else {
@@ -218,16 +248,17 @@ async fn unpersisted(orders: usize) -> anyhow::Result<f64> {
     Ok(rate)
 }
 
-async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
+async fn load(url: &str, orders: usize, config: PersisterConfig) -> anyhow::Result<()> {
     let alone = unpersisted(orders).await?;
     let db = persistence::connect(url).await?;
     setup(&db).await?;
-    let persister = Persister::new(db.clone(), PersisterConfig::default(), []);
+    let persister = Persister::new(db.clone(), config, []);
     let health = persister.health();
     // Its own thread, as in the server: writing never waits for the market.
     let writer = actix::Arbiter::new();
-    let persister = Persister::start_in_arbiter(&writer.handle(), move |_| persister);
-    let (market, symbol, bots) = open_market(Some(persister.clone().recipient())).await?;
+    let (persister, journal) = persister.start_on(&writer.handle());
+    let backlog = Arc::clone(journal.backlog());
+    let (market, symbol, bots) = open_market(Some(journal)).await?;
     persister.send(Drain).await?;
     let written_before = health.changes_written();
 
@@ -255,8 +286,10 @@ async fn load(url: &str, orders: usize) -> anyhow::Result<()> {
         health.batches_written(),
     );
     println!(
-        "order flow: {alone:.0} orders/s without persistence, {with:.0} orders/s while it runs ({:+.1}%)",
-        (with / alone - 1.0) * 100.0
+        "order flow: {alone:.0} orders/s without persistence, {with:.0} orders/s while it runs ({:+.1}%); at most {} changes waited to be written (limit {})",
+        (with / alone - 1.0) * 100.0,
+        backlog.peak(),
+        backlog.limit(),
     );
     market.shutdown();
 

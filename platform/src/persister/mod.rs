@@ -1,10 +1,14 @@
 //! The persister: one actor that writes the market's changes down in
 //! batches, one transaction each (group commit). A batch is flushed when it
 //! holds `max_batch` changes or `max_delay` after its first change, and
-//! while one batch is being written the next one fills up. Whoever asked to
+//! while one batch is being written the next one fills up (to `max_batch`
+//! at most: what is beyond waits for the batch after). Whoever asked to
 //! hear back (a person's request) hears once its batch has committed. A
 //! failed write is retried until it succeeds; nothing is dropped, and the
 //! health flag says the database is failing meanwhile.
+//!
+//! What is handed over and not yet written is the journal's [`Backlog`];
+//! over `max_backlog` the books hold back new commands until it drains.
 
 mod rows;
 mod write;
@@ -15,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
-use marketlab_actors::journal::{Change, Record};
+use marketlab_actors::journal::{Backlog, Change, Journal, Record};
 use marketlab_actors::market::Listing;
 use marketlab_actors::types::Symbol;
 use sea_orm::DatabaseConnection;
@@ -28,6 +32,8 @@ pub use write::write_rows;
 pub struct PersisterConfig {
     pub max_batch: usize,
     pub max_delay: Duration,
+    /// Changes pending before the books hold back.
+    pub max_backlog: usize,
     /// How long to wait before writing a failed batch again.
     pub retry_delay: Duration,
 }
@@ -37,6 +43,7 @@ impl Default for PersisterConfig {
         PersisterConfig {
             max_batch: 4096,
             max_delay: Duration::from_millis(2),
+            max_backlog: 65_536,
             retry_delay: Duration::from_millis(200),
         }
     }
@@ -94,10 +101,12 @@ pub struct Persister {
     pending: Vec<Change>,
     /// When the oldest pending change arrived.
     pending_since: Option<Instant>,
-    waiting: Vec<oneshot::Sender<()>>,
+    /// Who hears back once how many of the pending changes are written.
+    waiting: Vec<(usize, oneshot::Sender<()>)>,
     writing: bool,
     timer: Option<SpawnHandle>,
     health: Arc<PersisterHealth>,
+    backlog: Arc<Backlog>,
 }
 
 impl Persister {
@@ -118,11 +127,21 @@ impl Persister {
             writing: false,
             timer: None,
             health: Arc::default(),
+            backlog: Arc::new(Backlog::new(config.max_backlog)),
         }
     }
 
     pub fn health(&self) -> Arc<PersisterHealth> {
         Arc::clone(&self.health)
+    }
+
+    /// Starts the persister on `arbiter` and returns the journal that
+    /// hands it changes.
+    pub fn start_on(self, arbiter: &ArbiterHandle) -> (Addr<Persister>, Journal) {
+        let backlog = Arc::clone(&self.backlog);
+        let addr = Persister::start_in_arbiter(arbiter, move |_| self);
+        let journal = Journal::new(addr.clone().recipient(), backlog);
+        (addr, journal)
     }
 
     /// Write what is pending, unless a write is under way (then it goes
@@ -134,9 +153,21 @@ impl Persister {
         if self.writing || (self.pending.is_empty() && self.waiting.is_empty()) {
             return;
         }
-        let changes = std::mem::take(&mut self.pending);
-        let oldest = self.pending_since.take();
-        let acks = std::mem::take(&mut self.waiting);
+        let count = self.pending.len().min(self.config.max_batch);
+        let changes: Vec<Change> = self.pending.drain(..count).collect();
+        // What is left over keeps the batch's start: its own is not known,
+        // and the lag it reports errs on the long side.
+        let oldest = self.pending_since;
+        if self.pending.is_empty() {
+            self.pending_since = None;
+        }
+        let (acks, later) = std::mem::take(&mut self.waiting)
+            .into_iter()
+            .partition::<Vec<_>, _>(|(upto, _)| *upto <= count);
+        self.waiting = later
+            .into_iter()
+            .map(|(upto, ack)| (upto - count, ack))
+            .collect();
         let mut rows = Rows::default();
         for change in &changes {
             rows.add(change, &mut self.listings);
@@ -144,8 +175,8 @@ impl Persister {
         self.writing = true;
         let db = self.db.clone();
         let health = Arc::clone(&self.health);
+        let backlog = Arc::clone(&self.backlog);
         let retry = self.config.retry_delay;
-        let count = changes.len() as u64;
         let written = async move {
             while let Err(error) = write_rows(&db, &rows).await {
                 health.failing.store(true, Ordering::Relaxed);
@@ -153,10 +184,11 @@ impl Persister {
                 actix::clock::sleep(retry).await;
             }
             health.failing.store(false, Ordering::Relaxed);
-            health.committed(count, oldest.map_or(Duration::ZERO, |t| t.elapsed()));
+            health.committed(count as u64, oldest.map_or(Duration::ZERO, |t| t.elapsed()));
+            backlog.written(count);
         };
         ctx.spawn(written.into_actor(self).map(|(), act, ctx| {
-            for ack in acks {
+            for (_, ack) in acks {
                 // A requester that went away does not need the news.
                 let _ = ack.send(());
             }
@@ -181,7 +213,8 @@ impl Handler<Record> for Persister {
             self.pending_since = Some(Instant::now());
         }
         self.pending.push(record.change);
-        self.waiting.extend(record.committed);
+        let upto = self.pending.len();
+        self.waiting.extend(record.committed.map(|ack| (upto, ack)));
         if self.pending.len() >= self.config.max_batch {
             self.flush(ctx);
         } else if self.timer.is_none() && !self.writing {
@@ -205,7 +238,7 @@ impl Handler<Drain> for Persister {
 
     fn handle(&mut self, _: Drain, ctx: &mut Context<Self>) -> Self::Result {
         let (done, written) = oneshot::channel();
-        self.waiting.push(done);
+        self.waiting.push((self.pending.len(), done));
         self.flush(ctx);
         Box::pin(async move {
             let _ = written.await;
