@@ -107,7 +107,7 @@ pub struct ServerArgs {
     #[arg(long, env = "MARKETLAB_RATE_BURST", default_value_t = 300)]
     rate_burst: u32,
     /// The most changes one database transaction writes (group commit).
-    #[arg(long, env = "MARKETLAB_BATCH_SIZE", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "MARKETLAB_BATCH_SIZE", default_value_t = 16_384, value_parser = clap::value_parser!(u32).range(1..))]
     batch_size: u32,
     /// How long the first change of a batch waits for more, in milliseconds.
     #[arg(long, env = "MARKETLAB_BATCH_DELAY_MS", default_value_t = 2)]

@@ -41,7 +41,7 @@ pub struct PersisterConfig {
 impl Default for PersisterConfig {
     fn default() -> Self {
         PersisterConfig {
-            max_batch: 4096,
+            max_batch: 16_384,
             max_delay: Duration::from_millis(2),
             max_backlog: 65_536,
             retry_delay: Duration::from_millis(200),
