@@ -42,12 +42,17 @@ fn limit(side: Side, cents: i64, qty: u64) -> OrderRequest {
     }
 }
 
+/// A person's account (answered once written down).
 fn open(market: &Market, id: i64) -> Addr<AccountActor> {
+    open_account(market, id, true)
+}
+
+fn open_account(market: &Market, id: i64, durable: bool) -> Addr<AccountActor> {
     let core = AccountCore::new(
         Account::new(AccountId(id as u64), LedgerLimits::default()),
         FeeSchedule::default(),
     );
-    market.open_account(core, true).unwrap()
+    market.open_account(core, durable).unwrap()
 }
 
 async fn cash(account: &Addr<AccountActor>) -> (i64, i64) {
@@ -242,14 +247,10 @@ async fn a_flood_waits_for_the_database(db: &DatabaseConnection) {
         Arc::new(ManualClock::new(Timestamp(T0))),
         Some(journal),
     );
-    let bot = |id: i64| {
-        let core = AccountCore::new(
-            Account::new(AccountId(id as u64), LedgerLimits::default()),
-            FeeSchedule::default(),
-        );
-        market.open_account(core, false).unwrap()
-    };
-    let (seller, buyer) = (bot(ISSUER), bot(BOB));
+    let (seller, buyer) = (
+        open_account(&market, ISSUER, false),
+        open_account(&market, BOB, false),
+    );
     let alice = open(&market, ALICE);
     market
         .open_book(acme(), TickSize::CENT, BookConfig::default())

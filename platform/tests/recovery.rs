@@ -8,7 +8,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use actix::{Actor, Addr, Arbiter};
+use actix::{Addr, Arbiter};
 use marketlab::persistence::entities::{
     account, fill, holding, ledger_entry, lot, order, realized_gain,
 };
