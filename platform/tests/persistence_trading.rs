@@ -69,7 +69,7 @@ async fn orders_are_upserted_in_large_batches(db: &DatabaseConnection) {
     orders::upsert_many(db, &[]).await.unwrap();
 }
 
-async fn live_orders_come_back_in_priority_order(db: &DatabaseConnection) {
+async fn live_orders_and_an_accounts_orders_come_back(db: &DatabaseConnection) {
     rows::market(db).await;
     let at = |id, account_id, symbol: &str, status, priority_seq| order::Model {
         symbol: symbol.to_owned(),
@@ -99,14 +99,6 @@ async fn live_orders_come_back_in_priority_order(db: &DatabaseConnection) {
     .await
     .unwrap();
 
-    assert_eq!(
-        ids(&orders::open_orders_in_priority(db, "ACME").await.unwrap()),
-        [6, 2, 1, 7]
-    );
-    assert_eq!(
-        ids(&orders::open_orders_in_priority(db, "BOLT").await.unwrap()),
-        [4]
-    );
     assert_eq!(ids(&orders::all_live(db).await.unwrap()), [1, 4, 7, 2, 6]);
 
     assert_eq!(
@@ -437,7 +429,7 @@ async fn the_journal_is_read_newest_first_and_by_key(db: &DatabaseConnection) {
 
 on_both_backends!(
     orders_are_upserted_in_large_batches,
-    live_orders_come_back_in_priority_order,
+    live_orders_and_an_accounts_orders_come_back,
     trades_are_inserted_in_large_batches_and_read_newest_first,
     fills_are_found_by_order_and_account,
     holdings_are_upserted,

@@ -1,7 +1,6 @@
 //! Orders. An order row changes many times (accepted, filled in parts,
 //! cancelled); each change writes the whole row again by id.
 
-use sea_orm::sea_query::{NullOrdering, Order};
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
@@ -62,22 +61,6 @@ pub async fn find_by_client_order_id(
         .filter(Column::AccountId.eq(account_id))
         .filter(Column::ClientOrderId.eq(client_order_id))
         .one(db)
-        .await
-}
-
-/// The live orders of one book (resting, and stops waiting for their
-/// trigger), in priority order: by `priority_seq`, then id; rows without a
-/// `priority_seq` come last.
-pub async fn open_orders_in_priority(
-    db: &impl ConnectionTrait,
-    symbol: &str,
-) -> Result<Vec<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::Symbol.eq(symbol))
-        .filter(Column::Status.is_in(OrderStatus::LIVE))
-        .order_by_with_nulls(Column::PrioritySeq, Order::Asc, NullOrdering::Last)
-        .order_by_asc(Column::Id)
-        .all(db)
         .await
 }
 
