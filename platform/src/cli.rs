@@ -107,15 +107,15 @@ pub struct ServerArgs {
     #[arg(long, env = "MARKETLAB_RATE_BURST", default_value_t = 300)]
     rate_burst: u32,
     /// The most changes one database transaction writes (group commit).
-    #[arg(long, env = "MARKETLAB_BATCH_SIZE", default_value_t = 16_384, value_parser = clap::value_parser!(u32).range(1..))]
-    batch_size: u32,
+    #[arg(long, env = "MARKETLAB_BATCH_SIZE", default_value_t = PersisterConfig::default().max_batch, value_parser = at_least_one())]
+    batch_size: usize,
     /// How long the first change of a batch waits for more, in milliseconds.
-    #[arg(long, env = "MARKETLAB_BATCH_DELAY_MS", default_value_t = 2)]
+    #[arg(long, env = "MARKETLAB_BATCH_DELAY_MS", default_value_t = PersisterConfig::default().max_delay.as_millis() as u64)]
     batch_delay_ms: u64,
     /// Changes not yet written before the books take no new orders until
     /// the database catches up.
-    #[arg(long, env = "MARKETLAB_MAX_BACKLOG", default_value_t = 65_536, value_parser = clap::value_parser!(u32).range(1..))]
-    max_backlog: u32,
+    #[arg(long, env = "MARKETLAB_MAX_BACKLOG", default_value_t = PersisterConfig::default().max_backlog, value_parser = at_least_one())]
+    max_backlog: usize,
     #[command(flatten)]
     database: Database,
 }
@@ -136,14 +136,19 @@ impl ServerArgs {
                 burst: self.rate_burst,
             },
             persister: PersisterConfig {
-                max_batch: self.batch_size as usize,
+                max_batch: self.batch_size,
                 max_delay: Duration::from_millis(self.batch_delay_ms),
-                max_backlog: self.max_backlog as usize,
+                max_backlog: self.max_backlog,
                 ..defaults.persister
             },
             ..defaults
         }
     }
+}
+
+/// A count of at least one.
+fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(1..)
 }
 
 #[derive(Debug, Args)]

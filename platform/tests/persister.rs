@@ -22,7 +22,6 @@ use marketlab_actors::types::{
     AccountId, Money, Price, Quantity, Side, Symbol, TickSize, Timestamp,
 };
 use sea_orm::DatabaseConnection;
-use support::db::{Backend, TestDb};
 use support::rows::{self, ALICE, BOB, ISSUER, T0};
 
 fn acme() -> Symbol {
@@ -211,21 +210,6 @@ async fn trading_is_written_down(db: &DatabaseConnection) {
     market.shutdown();
 }
 
-#[actix::test]
-async fn trading_is_written_down_on_sqlite() {
-    let test_db = TestDb::new(Backend::Sqlite)
-        .await
-        .expect("SQLite is always there");
-    trading_is_written_down(&test_db.db).await;
-}
-
-#[actix::test]
-async fn trading_is_written_down_on_postgres() {
-    if let Some(test_db) = TestDb::new(Backend::Postgres).await {
-        trading_is_written_down(&test_db.db).await;
-    }
-}
-
 /// A market faster than its database waits for it: the journal's backlog
 /// stays near its limit however much is traded, while batches hold at most
 /// `max_batch` changes and a person still hears of an order only once it
@@ -333,17 +317,8 @@ async fn a_flood_waits_for_the_database(db: &DatabaseConnection) {
     market.shutdown();
 }
 
-#[actix::test]
-async fn a_flood_waits_for_the_database_on_sqlite() {
-    let test_db = TestDb::new(Backend::Sqlite)
-        .await
-        .expect("SQLite is always there");
-    a_flood_waits_for_the_database(&test_db.db).await;
-}
-
-#[actix::test]
-async fn a_flood_waits_for_the_database_on_postgres() {
-    if let Some(test_db) = TestDb::new(Backend::Postgres).await {
-        a_flood_waits_for_the_database(&test_db.db).await;
-    }
-}
+on_both_backends!(
+    #[actix::test]
+    trading_is_written_down,
+    a_flood_waits_for_the_database,
+);

@@ -27,7 +27,6 @@ use marketlab_actors::types::{
     AccountId, Money, OrderId, Price, Quantity, Side, Symbol, TickSize, Timestamp,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter};
-use support::db::{Backend, TestDb};
 use support::rows::{self, ALICE, ISSUER, T0};
 
 const TRADERS: i64 = 6;
@@ -443,32 +442,8 @@ async fn a_settlement_lost_in_a_crash_is_made_good(db: &DatabaseConnection) {
     again.market.shutdown();
 }
 
-#[actix::test]
-async fn a_settlement_lost_in_a_crash_is_made_good_on_sqlite() {
-    let test_db = TestDb::new(Backend::Sqlite)
-        .await
-        .expect("SQLite is always there");
-    a_settlement_lost_in_a_crash_is_made_good(&test_db.db).await;
-}
-
-#[actix::test]
-async fn a_settlement_lost_in_a_crash_is_made_good_on_postgres() {
-    if let Some(test_db) = TestDb::new(Backend::Postgres).await {
-        a_settlement_lost_in_a_crash_is_made_good(&test_db.db).await;
-    }
-}
-
-#[actix::test]
-async fn a_restarted_market_is_the_market_on_sqlite() {
-    let test_db = TestDb::new(Backend::Sqlite)
-        .await
-        .expect("SQLite is always there");
-    a_restarted_market_is_the_market(&test_db.db).await;
-}
-
-#[actix::test]
-async fn a_restarted_market_is_the_market_on_postgres() {
-    if let Some(test_db) = TestDb::new(Backend::Postgres).await {
-        a_restarted_market_is_the_market(&test_db.db).await;
-    }
-}
+on_both_backends!(
+    #[actix::test]
+    a_settlement_lost_in_a_crash_is_made_good,
+    a_restarted_market_is_the_market,
+);

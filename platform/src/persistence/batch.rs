@@ -187,9 +187,10 @@ async fn execute_with_rows(
             .map(PgArray::of)
             .collect::<Result<Vec<_>, _>>()?;
         let sql = statement(&unnest_source(&arrays));
+        let per_statement = pg_rows(&arrays);
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
-            let params = unnest_params(&arrays, rows.by_ref().take(pg_rows(&arrays)))?;
+            let params = unnest_params(&arrays, rows.by_ref().take(per_statement))?;
             affected += db
                 .execute_raw(Statement::from_sql_and_values(
                     backend,

@@ -125,20 +125,22 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 /// Runs each named `async fn(&DatabaseConnection)` as two tests, `sqlite`
-/// and `postgres`, in a module of the same name.
+/// and `postgres`, in a module of the same name; under `#[tokio::test]`, or
+/// the test attribute given first (`#[actix::test]` for tests that start
+/// actors).
 #[macro_export]
 macro_rules! on_both_backends {
-    ($($test:ident),* $(,)?) => {$(
+    (#[$runner:meta] $($test:ident),* $(,)?) => {$(
         mod $test {
             use $crate::support::db::{Backend, TestDb};
 
-            #[tokio::test]
+            #[$runner]
             async fn sqlite() {
                 let test_db = TestDb::new(Backend::Sqlite).await.expect("SQLite is always there");
                 super::$test(&test_db.db).await;
             }
 
-            #[tokio::test]
+            #[$runner]
             async fn postgres() {
                 if let Some(test_db) = TestDb::new(Backend::Postgres).await {
                     super::$test(&test_db.db).await;
@@ -146,4 +148,7 @@ macro_rules! on_both_backends {
             }
         }
     )*};
+    ($($test:ident),* $(,)?) => {
+        $crate::on_both_backends!(#[tokio::test] $($test),*);
+    };
 }
