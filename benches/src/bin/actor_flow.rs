@@ -12,6 +12,11 @@
 //! order's round trip goes into an HDR histogram (with 1 in flight it is the
 //! bare latency, with many it includes the queueing that buys throughput).
 
+/// The server's allocator (see the platform's main.rs), so that the market
+/// runs here as it does there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

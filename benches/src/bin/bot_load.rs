@@ -11,6 +11,11 @@
 //! core, with the orders and trades the bots made meanwhile. No database:
 //! this is the bots' and the market's own cost.
 
+/// The server's allocator (see the platform's main.rs), so that the market
+/// runs here as it does there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

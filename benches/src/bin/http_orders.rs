@@ -25,6 +25,11 @@
 //! in this process and its CPU time is told apart from the generator's by
 //! thread (the generator's threads are named `gen-*`).
 
+/// The server's allocator (see the platform's main.rs), so that the market
+/// runs here as it does there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::process::ExitCode;

@@ -21,6 +21,11 @@
 //!     cargo run --release -p marketlab-benches --bin persist_load -- sqlite 1400000 --keep
 //!     cargo run --release -p marketlab-benches --bin persist_load -- recover URL
 
+/// The server's allocator (see the platform's main.rs), so that the market
+/// runs here as it does there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;

@@ -8,6 +8,11 @@
 //! cargo run --release -p marketlab-benches --bin scenario_load -- benches/scenarios/day_100k.toml
 //! ```
 
+/// The server's allocator (see the platform's main.rs), so that the market
+/// runs here as it does there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::Instant;
 

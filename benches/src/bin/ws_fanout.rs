@@ -25,6 +25,11 @@
 //! /proc/self/status includes the generator's own (1,000 client sockets,
 //! fixed-size histograms): what matters is that it stays flat.
 
+/// The server's allocator (see the platform's main.rs), so that the market
+/// runs here as it does there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
