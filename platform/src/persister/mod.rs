@@ -2,7 +2,9 @@
 //! batches, one transaction each (group commit). A batch is flushed when it
 //! holds `max_batch` changes or `max_delay` after its first change, and
 //! while one batch is being written the next one fills up (to `max_batch`
-//! at most: what is beyond waits for the batch after). Whoever asked to
+//! at most: what is beyond waits for the batch after). Each change becomes
+//! rows as it arrives, so that this work overlaps the write before it
+//! instead of delaying the batch's own. Whoever asked to
 //! hear back (a person's request) hears once its batch has committed. A
 //! failed write is retried until it succeeds; nothing is dropped, and the
 //! health flag says the database is failing meanwhile.
@@ -13,13 +15,13 @@
 mod rows;
 mod write;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
-use marketlab_actors::journal::{Backlog, Change, Journal, Record};
+use marketlab_actors::journal::{Backlog, Journal, Record};
 use marketlab_actors::market::Listing;
 use marketlab_actors::types::Symbol;
 use sea_orm::DatabaseConnection;
@@ -98,9 +100,8 @@ pub struct Persister {
     db: DatabaseConnection,
     config: PersisterConfig,
     listings: HashMap<Symbol, Listing>,
-    pending: Vec<Change>,
-    /// When the oldest pending change arrived.
-    pending_since: Option<Instant>,
+    /// The batches to write, oldest first; only the last one still fills.
+    pending: VecDeque<PendingBatch>,
     /// Who hears back once how many of the pending changes are written.
     waiting: Vec<(usize, oneshot::Sender<()>)>,
     writing: bool,
@@ -121,8 +122,7 @@ impl Persister {
             db,
             config,
             listings: listings.into_iter().map(|l| (l.symbol, l)).collect(),
-            pending: Vec::new(),
-            pending_since: None,
+            pending: VecDeque::new(),
             waiting: Vec::new(),
             writing: false,
             timer: None,
@@ -144,8 +144,20 @@ impl Persister {
         (addr, journal)
     }
 
-    /// Write what is pending, unless a write is under way (then it goes
-    /// next, as soon as that one commits).
+    fn oldest_is_full(&self) -> bool {
+        let max_batch = self.config.max_batch;
+        self.pending
+            .front()
+            .is_some_and(|batch| batch.changes >= max_batch)
+    }
+
+    /// How many changes are pending, in every batch.
+    fn pending_changes(&self) -> usize {
+        self.pending.iter().map(|batch| batch.changes).sum()
+    }
+
+    /// Write the oldest pending batch, unless a write is under way (then
+    /// it goes next, as soon as that one commits).
     fn flush(&mut self, ctx: &mut Context<Self>) {
         if let Some(timer) = self.timer.take() {
             ctx.cancel_future(timer);
@@ -153,14 +165,13 @@ impl Persister {
         if self.writing || (self.pending.is_empty() && self.waiting.is_empty()) {
             return;
         }
-        let count = self.pending.len().min(self.config.max_batch);
-        let changes: Vec<Change> = self.pending.drain(..count).collect();
-        // What is left over keeps the batch's start: its own is not known,
-        // and the lag it reports errs on the long side.
-        let oldest = self.pending_since;
-        if self.pending.is_empty() {
-            self.pending_since = None;
-        }
+        // Nothing pending but someone waiting (a drain): an empty batch
+        // tells them once every write before it has committed.
+        let PendingBatch {
+            rows,
+            changes: count,
+            since,
+        } = self.pending.pop_front().unwrap_or_else(PendingBatch::empty);
         let (acks, later) = std::mem::take(&mut self.waiting)
             .into_iter()
             .partition::<Vec<_>, _>(|(upto, _)| *upto <= count);
@@ -168,10 +179,6 @@ impl Persister {
             .into_iter()
             .map(|(upto, ack)| (upto - count, ack))
             .collect();
-        let mut rows = Rows::default();
-        for change in &changes {
-            rows.add(change, &mut self.listings);
-        }
         self.writing = true;
         let db = self.db.clone();
         let health = Arc::clone(&self.health);
@@ -184,7 +191,7 @@ impl Persister {
                 actix::clock::sleep(retry).await;
             }
             health.failing.store(false, Ordering::Relaxed);
-            health.committed(count as u64, oldest.map_or(Duration::ZERO, |t| t.elapsed()));
+            health.committed(count as u64, since.elapsed());
             backlog.written(count);
         };
         ctx.spawn(written.into_actor(self).map(|(), act, ctx| {
@@ -195,6 +202,35 @@ impl Persister {
             act.writing = false;
             act.flush(ctx);
         }));
+    }
+}
+
+/// Changes on their way to one transaction, already turned into rows.
+struct PendingBatch {
+    rows: Rows,
+    changes: usize,
+    /// When its first change arrived.
+    since: Instant,
+}
+
+/// The last of `pending`, or a new one when it holds `max_batch` changes.
+fn batch_with_room(pending: &mut VecDeque<PendingBatch>, max_batch: usize) -> &mut PendingBatch {
+    if pending
+        .back()
+        .is_none_or(|batch| batch.changes >= max_batch)
+    {
+        pending.push_back(PendingBatch::empty());
+    }
+    pending.back_mut().expect("a batch with room")
+}
+
+impl PendingBatch {
+    fn empty() -> PendingBatch {
+        PendingBatch {
+            rows: Rows::default(),
+            changes: 0,
+            since: Instant::now(),
+        }
     }
 }
 
@@ -209,13 +245,12 @@ impl Handler<Record> for Persister {
     type Result = ();
 
     fn handle(&mut self, record: Record, ctx: &mut Context<Self>) {
-        if self.pending.is_empty() {
-            self.pending_since = Some(Instant::now());
-        }
-        self.pending.push(record.change);
-        let upto = self.pending.len();
+        let batch = batch_with_room(&mut self.pending, self.config.max_batch);
+        batch.rows.add(&record.change, &mut self.listings);
+        batch.changes += 1;
+        let upto = self.pending_changes();
         self.waiting.extend(record.committed.map(|ack| (upto, ack)));
-        if self.pending.len() >= self.config.max_batch {
+        if self.oldest_is_full() {
             self.flush(ctx);
         } else if self.timer.is_none() && !self.writing {
             let delay = self.config.max_delay;
@@ -238,7 +273,7 @@ impl Handler<Drain> for Persister {
 
     fn handle(&mut self, _: Drain, ctx: &mut Context<Self>) -> Self::Result {
         let (done, written) = oneshot::channel();
-        self.waiting.push((self.pending.len(), done));
+        self.waiting.push((self.pending_changes(), done));
         self.flush(ctx);
         Box::pin(async move {
             let _ = written.await;
