@@ -8,6 +8,8 @@
 //! batch size. On Postgres it binds one array per column and reads the rows
 //! out with UNNEST: one text, whatever the batch size.
 
+use std::iter::Peekable;
+
 use sea_orm::sea_query::{ArrayType, ColumnType};
 use sea_orm::{
     ActiveModelTrait, ColumnDef, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityName,
@@ -34,14 +36,16 @@ pub(crate) struct Upsert<'a, C> {
 /// `upsert` when given. The columns are those set in the first model (an
 /// auto-numbered key left unset is numbered by the database). Nothing is
 /// sent for no models.
-pub(crate) async fn insert_all<A, C>(
+pub(crate) async fn insert_all<A, C, I>(
     db: &C,
-    models: impl IntoIterator<Item = A>,
+    models: I,
     upsert: Option<Upsert<'_, <A::Entity as EntityTrait>::Column>>,
 ) -> Result<(), DbErr>
 where
     A: ActiveModelTrait + Send,
     C: ConnectionTrait,
+    I: IntoIterator<Item = A>,
+    I::IntoIter: ExactSizeIterator + Send,
 {
     let mut models = models.into_iter().peekable();
     let Some(first) = models.peek() else {
@@ -64,14 +68,12 @@ where
             update.join(", ")
         )
     });
-    let rows: Vec<Vec<Value>> = models
-        .map(|mut model| {
-            columns
-                .iter()
-                .map(|column| model.take(*column).into_value().unwrap_or(Value::Int(None)))
-                .collect()
-        })
-        .collect();
+    let rows = models.map(|mut model| {
+        columns
+            .iter()
+            .map(|column| model.take(*column).into_value().unwrap_or(Value::Int(None)))
+            .collect()
+    });
     let head = format!("INSERT INTO \"{table}\" ({names}) ");
     let defs: Vec<ColumnDef> = columns.iter().map(ColumnTrait::def).collect();
     execute_with_rows(db, &defs, rows, |source| format!("{head}{source}{tail}")).await?;
@@ -128,7 +130,7 @@ pub(crate) async fn update_by_key<E: EntityTrait>(
         .chain(columns.iter().copied())
         .map(|column| column.def())
         .collect();
-    execute_with_rows(db, &defs, rows, |source| {
+    execute_with_rows(db, &defs, rows.into_iter(), |source| {
         format!(
             "UPDATE \"{table}\" SET {assignments} FROM ({source}) AS v WHERE \"{table}\".\"{key_name}\" = v.column1"
         )
@@ -154,7 +156,7 @@ pub(crate) async fn delete_by_keys<E: EntityTrait>(
         .collect();
     let selected = selected.join(", ");
     let defs: Vec<ColumnDef> = key_columns.iter().map(ColumnTrait::def).collect();
-    execute_with_rows(db, &defs, keys, |source| {
+    execute_with_rows(db, &defs, keys.into_iter(), |source| {
         format!(
             "DELETE FROM \"{table}\" WHERE ({columns}) IN (SELECT {selected} FROM ({source}) AS v)"
         )
@@ -173,54 +175,99 @@ pub(crate) async fn delete_by_keys<E: EntityTrait>(
 /// statement text per table whatever the number of rows, a few parameters,
 /// and values Postgres reads in binary instead of parsing; as many rows as
 /// fit in [`PG_STATEMENT_BYTES`].
+///
+/// Each chunk's values are made while the database runs the chunk before
+/// (the rows are an iterator, read as they are needed), so that this work
+/// is off the write's critical path.
 async fn execute_with_rows(
     db: &impl ConnectionTrait,
     columns: &[ColumnDef],
-    rows: Vec<Vec<Value>>,
-    statement: impl Fn(&str) -> String,
+    rows: impl ExactSizeIterator<Item = Vec<Value>> + Send,
+    statement: impl Fn(&str) -> String + Send + Sync,
 ) -> Result<u64, DbErr> {
-    let backend = db.get_database_backend();
+    let chunks = Chunks::new(db.get_database_backend(), columns, statement)?;
+    let mut rows = rows.peekable();
+    let mut next = chunks.next(&mut rows)?;
     let mut affected = 0;
-    if backend == DbBackend::Postgres {
+    while let Some(current) = next {
+        // `join` polls the execution first: the statement is on its way to
+        // the database before the next one is made.
+        let (result, made) =
+            futures_util::future::join(db.execute_raw(current), async { chunks.next(&mut rows) })
+                .await;
+        affected += result?.rows_affected();
+        next = made?;
+    }
+    Ok(affected)
+}
+
+/// Makes the statements of [`execute_with_rows`], one chunk of rows at a
+/// time.
+enum Chunks<F> {
+    Sqlite {
+        width: usize,
+        statement: F,
+    },
+    Postgres {
+        arrays: Vec<PgArray>,
+        sql: String,
+        per_statement: usize,
+    },
+}
+
+impl<F: Fn(&str) -> String> Chunks<F> {
+    fn new(backend: DbBackend, columns: &[ColumnDef], statement: F) -> Result<Self, DbErr> {
+        if backend != DbBackend::Postgres {
+            return Ok(Chunks::Sqlite {
+                width: columns.len(),
+                statement,
+            });
+        }
         let arrays = columns
             .iter()
             .map(PgArray::of)
             .collect::<Result<Vec<_>, _>>()?;
-        let sql = statement(&unnest_source(&arrays));
-        let per_statement = pg_rows(&arrays);
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let params = unnest_params(&arrays, rows.by_ref().take(per_statement))?;
-            affected += db
-                .execute_raw(Statement::from_sql_and_values(
-                    backend,
-                    sql.as_str(),
-                    params,
-                ))
-                .await?
-                .rows_affected();
-        }
-        return Ok(affected);
+        Ok(Chunks::Postgres {
+            sql: statement(&unnest_source(&arrays)),
+            per_statement: pg_rows(&arrays),
+            arrays,
+        })
     }
-    let width = columns.len();
-    let tuple = format!("({})", vec!["?"; width].join(", "));
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let fit = rows.len().min(rows_per_statement(width));
-        let chunk: Vec<Vec<Value>> = rows.by_ref().take(power_of_two_below(fit)).collect();
-        let tuples = vec![tuple.as_str(); chunk.len()].join(", ");
-        let mut params = Vec::with_capacity(chunk.len() * width);
-        for row in chunk {
-            debug_assert_eq!(row.len(), width);
-            params.extend(row);
+
+    /// The statement for the next chunk of `rows`, or `None` once they are
+    /// all taken.
+    fn next<I>(&self, rows: &mut Peekable<I>) -> Result<Option<Statement>, DbErr>
+    where
+        I: ExactSizeIterator<Item = Vec<Value>>,
+    {
+        if rows.peek().is_none() {
+            return Ok(None);
         }
-        let sql = statement(&format!("VALUES {tuples}"));
-        affected += db
-            .execute_raw(Statement::from_sql_and_values(backend, sql, params))
-            .await?
-            .rows_affected();
+        let statement = match self {
+            Chunks::Postgres {
+                arrays,
+                sql,
+                per_statement,
+            } => {
+                let params = unnest_params(arrays, rows.take(*per_statement))?;
+                Statement::from_sql_and_values(DbBackend::Postgres, sql.as_str(), params)
+            }
+            Chunks::Sqlite { width, statement } => {
+                let fit = rows.len().min(rows_per_statement(*width));
+                let count = power_of_two_below(fit);
+                let tuple = format!("({})", vec!["?"; *width].join(", "));
+                let tuples = vec![tuple.as_str(); count].join(", ");
+                let mut params = Vec::with_capacity(count * width);
+                for row in rows.take(count) {
+                    debug_assert_eq!(row.len(), *width);
+                    params.extend(row);
+                }
+                let sql = statement(&format!("VALUES {tuples}"));
+                Statement::from_sql_and_values(DbBackend::Sqlite, sql, params)
+            }
+        };
+        Ok(Some(statement))
     }
-    Ok(affected)
 }
 
 /// The bytes of arrays one Postgres statement carries, at most (about).
