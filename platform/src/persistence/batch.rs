@@ -204,8 +204,16 @@ async fn execute_with_rows(
 /// Makes the statements of [`execute_with_rows`], one chunk of rows at a
 /// time.
 enum Chunks<F> {
-    Sqlite { width: usize, statement: F },
-    Postgres { arrays: Vec<PgArray>, sql: String },
+    /// `tuple` is one row's placeholders, `(?, ?, ..)`.
+    Sqlite {
+        width: usize,
+        tuple: String,
+        statement: F,
+    },
+    Postgres {
+        arrays: Vec<PgArray>,
+        sql: String,
+    },
 }
 
 impl<F: Fn(&str) -> String> Chunks<F> {
@@ -213,6 +221,7 @@ impl<F: Fn(&str) -> String> Chunks<F> {
         if backend != DbBackend::Postgres {
             return Ok(Chunks::Sqlite {
                 width: columns.len(),
+                tuple: format!("({})", vec!["?"; columns.len()].join(", ")),
                 statement,
             });
         }
@@ -240,10 +249,13 @@ impl<F: Fn(&str) -> String> Chunks<F> {
                 let params = unnest_params(arrays, pg_chunk(arrays, rows).into_iter())?;
                 Statement::from_sql_and_values(DbBackend::Postgres, sql.as_str(), params)
             }
-            Chunks::Sqlite { width, statement } => {
+            Chunks::Sqlite {
+                width,
+                tuple,
+                statement,
+            } => {
                 let fit = rows.len().min(rows_per_statement(*width));
                 let count = power_of_two_below(fit);
-                let tuple = format!("({})", vec!["?"; *width].join(", "));
                 let tuples = vec![tuple.as_str(); count].join(", ");
                 let mut params = Vec::with_capacity(count * width);
                 for row in rows.take(count) {
@@ -297,11 +309,13 @@ where
 {
     let mut chunk = Vec::new();
     let mut bytes = 0;
-    while let Some(row) = rows
-        .next_if(|row| chunk.is_empty() || bytes + pg_row_bytes(arrays, row) <= PG_STATEMENT_BYTES)
-    {
-        bytes += pg_row_bytes(arrays, &row);
-        chunk.push(row);
+    while let Some(row) = rows.peek() {
+        let size = pg_row_bytes(arrays, row);
+        if !chunk.is_empty() && bytes + size > PG_STATEMENT_BYTES {
+            break;
+        }
+        bytes += size;
+        chunk.extend(rows.next());
     }
     chunk
 }
