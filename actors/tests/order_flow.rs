@@ -12,7 +12,7 @@ use marketlab_actors::account::actor::{
     AccountActor, Allot, CancelOrder, Deposit, Inspect, PlaceOrder,
 };
 use marketlab_actors::account::{AccountCore, OrderError, OrderRecord, OrderRequest, OrderStatus};
-use marketlab_actors::book::actor::BookUpdate;
+use marketlab_actors::book::actor::{BookUpdate, RestingOrders};
 use marketlab_actors::book::{
     BookConfig, BookEvent, OrderKind, PriceBand, RejectReason, TimeInForce,
 };
@@ -20,7 +20,7 @@ use marketlab_actors::clock::ManualClock;
 use marketlab_actors::ledger::{self, FeeSchedule, LedgerError, LedgerLimits};
 use marketlab_actors::market::{Ipo, Listing, Market, MarketConfig, MarketError};
 use marketlab_actors::types::{
-    AccountId, Money, Price, Quantity, Side, Symbol, TickSize, Timestamp,
+    AccountId, Money, OrderId, Price, Quantity, Side, Symbol, TickSize, Timestamp,
 };
 
 const START: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -512,5 +512,114 @@ async fn concurrent_trading_ends_where_a_sequential_replay_does() {
         total_cash < TRADERS as i64 * CASH * 100,
         "fees and taxes were paid"
     );
+    market.shutdown();
+}
+
+/// What the account holds open and reserved, and what its book holds for it.
+async fn open_ids_and_reserved(
+    account: &Addr<AccountActor>,
+    market: &Market,
+) -> (Vec<u64>, i64, Vec<u64>) {
+    let (mut open, reserved) = account
+        .send(Inspect(Box::new(|core: &AccountCore| {
+            let open: Vec<u64> = core.open_orders().map(|o| o.id.0).collect();
+            (open, core.ledger().reserved_cash().0)
+        })))
+        .await
+        .unwrap();
+    open.sort_unstable();
+    let book = market.book(acme()).unwrap().addr;
+    let mut resting: Vec<u64> = book
+        .send(RestingOrders(Side::Buy))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.id.0)
+        .collect();
+    resting.sort_unstable();
+    (open, reserved, resting)
+}
+
+/// A client may guess the id its next order will get and cancel it while
+/// the placement is still on its way to the book, as often as it likes, and
+/// cancel an order twenty times at once. Every placement is answered with
+/// its order, exactly one cancel of an order takes effect and says so, the
+/// others say it is no longer open, and the account and the book agree on
+/// what is open and what is reserved, whatever the interleaving.
+#[actix::test]
+async fn cancels_racing_placements_leave_account_and_book_in_agreement() {
+    let (market, _) = market();
+    let buyer = open(&market, 2, 1_000_000, 0).await;
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    for round in 0..40 {
+        let places = 1 + rng.next(4);
+        let guessed = market.next_order_id().0;
+        let mut placements = Vec::new();
+        let mut cancels = Vec::new();
+        for p in 0..places {
+            placements.push(buyer.send(PlaceOrder(limit(Side::Buy, 9_000 + p as i64, 10))));
+            // Ids are handed out in order: the next placements get these.
+            for _ in 0..rng.next(12) {
+                let id = guessed + 1 + rng.next(places + 1);
+                cancels.push((id, buyer.send(CancelOrder(OrderId(id)))));
+            }
+        }
+        let (cancel_ids, cancel_requests): (Vec<u64>, Vec<_>) = cancels.into_iter().unzip();
+        let (placed, cancelled) =
+            futures_util::future::join(join_all(placements), join_all(cancel_requests)).await;
+        let placed: Vec<OrderRecord> = placed
+            .into_iter()
+            .map(|r| r.unwrap().expect("a placement is answered with its order"))
+            .collect();
+        let mut effective: HashMap<u64, usize> = HashMap::new();
+        for (id, answer) in cancel_ids.into_iter().zip(cancelled) {
+            match answer.unwrap() {
+                Ok(record) => {
+                    assert_eq!(record.status, OrderStatus::Cancelled, "round {round}");
+                    *effective.entry(id).or_default() += 1;
+                }
+                Err(OrderError::NotOpen(_) | OrderError::UnknownOrder(_)) => {}
+                Err(other) => panic!("round {round}: cancel of {id} answered {other}"),
+            }
+        }
+        assert!(
+            effective.values().all(|n| *n == 1),
+            "round {round}: {effective:?}"
+        );
+        // Twenty cancels of one resting order at once: exactly one takes effect.
+        if let Some(victim) = placed.iter().find(|o| !effective.contains_key(&o.id.0)) {
+            let answers = join_all((0..20).map(|_| buyer.send(CancelOrder(victim.id)))).await;
+            let (won, lost): (Vec<_>, Vec<_>) = answers
+                .into_iter()
+                .map(Result::unwrap)
+                .partition(Result::is_ok);
+            assert_eq!(won.len(), 1, "round {round}");
+            assert!(
+                lost.iter()
+                    .all(|e| matches!(e, Err(OrderError::NotOpen(_)))),
+                "round {round}: {lost:?}"
+            );
+        }
+        let (open, reserved, resting) = open_ids_and_reserved(&buyer, &market).await;
+        assert_eq!(
+            open, resting,
+            "round {round}: the account and the book disagree"
+        );
+        // 10 shares at 90.0x and the commission on 900.xx (0.135, half to even 0.14) per order.
+        let expected: i64 = placed
+            .iter()
+            .filter(|o| open.contains(&o.id.0))
+            .map(|o| match o.kind {
+                OrderKind::Limit { price } => price.0 * 10 + 14,
+                _ => unreachable!(),
+            })
+            .sum();
+        assert_eq!(reserved, expected, "round {round}");
+        // Cancel what is left, so each round starts from nothing reserved.
+        for id in open {
+            buyer.send(CancelOrder(OrderId(id))).await.unwrap().unwrap();
+        }
+        assert_eq!(balances(&buyer).await.1, 0, "round {round}: all released");
+    }
     market.shutdown();
 }

@@ -37,10 +37,15 @@ type Committed = Option<Shared<oneshot::Receiver<()>>>;
 /// A request waiting for its order's answer, and then for it to be durable.
 type Waiter = oneshot::Sender<(OrderRecord, Committed)>;
 
+/// Every request waiting on one order: its placement and any number of
+/// cancels can be in flight together (a client may guess the next id), and
+/// each hears about the order on its own.
+type Waiters = Vec<(Awaiting, Waiter)>;
+
 pub struct AccountActor {
     core: AccountCore,
     market: Market,
-    waiters: HashMap<OrderId, (Awaiting, Waiter)>,
+    waiters: HashMap<OrderId, Waiters>,
     order_updates: broadcast::Sender<Arc<OrderRecord>>,
     durable: bool,
 }
@@ -76,20 +81,50 @@ impl AccountActor {
         written
     }
 
-    fn wake_waiter(&mut self, id: OrderId, committed: &Committed) {
-        let Some((awaiting, _)) = self.waiters.get(&id) else {
+    fn wait_for(
+        &mut self,
+        id: OrderId,
+        awaiting: Awaiting,
+    ) -> oneshot::Receiver<(OrderRecord, Committed)> {
+        let (reply, answer) = oneshot::channel();
+        self.waiters.entry(id).or_default().push((awaiting, reply));
+        answer
+    }
+
+    /// Forget the requests on `id` that gave up (their receiver is gone).
+    fn drop_abandoned_waiters(&mut self, id: OrderId) {
+        if let Some(waiting) = self.waiters.get_mut(&id) {
+            waiting.retain(|(_, reply)| !reply.is_closed());
+            if waiting.is_empty() {
+                self.waiters.remove(&id);
+            }
+        }
+    }
+
+    fn wake_waiters(&mut self, id: OrderId, committed: &Committed) {
+        let Some(waiting) = self.waiters.get_mut(&id) else {
             return;
         };
         let Some(record) = self.core.order(id) else {
             return;
         };
-        let ready = match awaiting {
-            Awaiting::Answer => self.core.is_acknowledged(id),
-            Awaiting::End => record.status.is_final(),
-        };
-        if ready && let Some((_, reply)) = self.waiters.remove(&id) {
+        let acknowledged = self.core.is_acknowledged(id);
+        let ended = record.status.is_final();
+        let (ready, still): (Waiters, Waiters) =
+            std::mem::take(waiting)
+                .into_iter()
+                .partition(|(awaiting, _)| match awaiting {
+                    Awaiting::Answer => acknowledged,
+                    Awaiting::End => ended,
+                });
+        if still.is_empty() {
+            self.waiters.remove(&id);
+        } else {
+            *waiting = still;
+        }
+        for (_, reply) in ready {
             // The requester may have gone away; the order stands regardless.
-            let _ = reply.send((record, committed.clone()));
+            let _ = reply.send((record.clone(), committed.clone()));
         }
     }
 }
@@ -202,24 +237,22 @@ impl Handler<PlaceOrder> for AccountActor {
         self.record();
         // Registered before the book can answer: the answer is applied by
         // this actor, after this handler returns.
-        let (reply, answer) = oneshot::channel();
-        self.waiters.insert(id, (Awaiting::Answer, reply));
+        let answer = self.wait_for(id, Awaiting::Answer);
         let sent = book.addr.send(Submit(order));
         Box::pin(
-            async move {
-                match sent.await {
-                    Ok(_) => answered(answer).await,
-                    Err(_) => Err(OrderError::BookUnavailable),
-                }
-            }
-            .into_actor(self)
-            .map(move |result, act, _| {
-                if matches!(result, Err(OrderError::BookUnavailable)) {
-                    act.waiters.remove(&id);
-                    act.core.abandon(id);
-                }
-                result
-            }),
+            async move { sent.await.is_ok() }
+                .into_actor(self)
+                .then(move |reached, act, _| {
+                    if !reached {
+                        // The book stopped (the server is shutting down): the
+                        // order never rested anywhere, so it ends here, and
+                        // that is written down like any other end.
+                        act.core.abandon(id, act.market.clock().now());
+                        let committed = act.record();
+                        act.wake_waiters(id, &committed);
+                    }
+                    answered(answer).into_actor(act)
+                }),
         )
     }
 }
@@ -236,14 +269,14 @@ impl Handler<CancelOrder> for AccountActor {
         let Some(book) = self.market.book(symbol) else {
             return Box::pin(fut::ready(Err(OrderError::UnknownSymbol(symbol))));
         };
-        let (reply, ended) = oneshot::channel();
-        self.waiters.insert(id, (Awaiting::End, reply));
+        let ended = self.wait_for(id, Awaiting::End);
         let sent = book.addr.send(Cancel(id));
         Box::pin(
             async move {
                 match sent.await {
                     Ok(Ok(_)) => answered(ended).await,
-                    // It filled or ended before the cancel reached the book.
+                    // It filled or ended before the cancel reached the book
+                    // (or another cancel of it got there first).
                     Ok(Err(_)) => Err(OrderError::NotOpen(id)),
                     Err(_) => Err(OrderError::BookUnavailable),
                 }
@@ -251,7 +284,7 @@ impl Handler<CancelOrder> for AccountActor {
             .into_actor(self)
             .map(move |result, act, _| {
                 if result.is_err() {
-                    act.waiters.remove(&id);
+                    act.drop_abandoned_waiters(id);
                 }
                 result
             }),
@@ -282,7 +315,7 @@ impl Handler<AccountEvents> for AccountActor {
                         // Nobody listening is fine.
                         let _ = self.order_updates.send(Arc::new(record));
                     }
-                    self.wake_waiter(id, &committed);
+                    self.wake_waiters(id, &committed);
                 }
             }
             // Settlement failing means the ledger and the book disagree:

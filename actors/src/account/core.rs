@@ -7,7 +7,9 @@ use std::collections::{HashMap, VecDeque};
 
 use super::changes::{AccountChanges, OrderChange, PositionChange};
 use super::order::{FillRecord, OrderRecord, OrderStatus};
-use crate::book::{BookEvent, NewOrder, OrderKind, RejectReason, TimeInForce, Trade, check_order};
+use crate::book::{
+    BookEvent, CancelReason, NewOrder, OrderKind, RejectReason, TimeInForce, Trade, check_order,
+};
 use crate::ledger::{self, FeeSchedule, LedgerEntry, LedgerError, Lot};
 use crate::market::Listing;
 use crate::types::{AccountId, Money, OrderId, Price, Quantity, Side, Symbol, Timestamp, TradeId};
@@ -288,17 +290,30 @@ impl AccountCore {
         Ok(Placement::New(order))
     }
 
-    /// The book could not be reached: the order never existed there.
-    pub fn abandon(&mut self, id: OrderId) {
-        if let Some(open) = self.open.remove(&id) {
-            // The reservation was made by `place`, so releasing it succeeds.
-            let _ = self.ledger.release(id);
-            self.dirty.symbol(open.record.symbol);
-            self.dirty.orders.retain(|o| *o != id);
-            if let Some(key) = &open.record.client_order_id {
-                self.client_ids.remove(key);
-            }
+    /// The book could not be reached (it stopped): the order never rested
+    /// there, so it ends here, cancelled, and its reservation is released.
+    /// It stays among the changes, so that the end is written down over the
+    /// placement that was.
+    pub fn abandon(&mut self, id: OrderId, at: Timestamp) {
+        let Some(open) = self.open.get_mut(&id) else {
+            return;
+        };
+        if open.acknowledged {
+            return;
         }
+        open.acknowledged = true;
+        let ended = BookEvent::Cancelled {
+            seq: 0,
+            id,
+            account: open.record.account,
+            remaining: open.record.quantity - open.record.filled,
+            reason: CancelReason::Administrative,
+        };
+        open.record.apply(&ended, at);
+        let symbol = open.record.symbol;
+        // The reservation was made by `place`, so releasing it succeeds.
+        let _ = self.finish_if_final(id);
+        self.dirty.order(id, symbol);
     }
 
     /// An open order of this account, for a cancel or reduce to go to its book.
