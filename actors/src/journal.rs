@@ -15,8 +15,7 @@ use actix::prelude::*;
 use tokio::sync::oneshot;
 
 use crate::account::AccountChanges;
-use crate::book::actor::BookUpdate;
-use crate::market::Listing;
+use crate::book::{BookUpdate, Listing};
 
 #[derive(Debug, Clone)]
 pub enum Change {

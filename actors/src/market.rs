@@ -9,10 +9,10 @@ use std::sync::{Arc, RwLock};
 use actix::prelude::*;
 use tokio::sync::broadcast;
 
-use crate::account::actor::{AccountActor, Allot};
+use crate::account::actor::{AccountActor, Allot, Inspect};
 use crate::account::{AccountCore, OrderRecord};
-use crate::book::actor::{AccountEvents, BookActor, BookOutlets, BookUpdate};
-use crate::book::{BookConfig, OrderBook};
+use crate::book::actor::{AccountEvents, BookActor, BookOutlets, TopOfBook};
+use crate::book::{BookConfig, BookUpdate, Listing, OrderBook};
 use crate::clock::Clock;
 use crate::journal::{Change, Journal};
 use crate::ledger::LedgerError;
@@ -70,15 +70,6 @@ pub struct Ipo {
     pub shares: Quantity,
     /// Per share, on the tick; also the band's first reference price.
     pub price: Money,
-}
-
-/// What every order for a company is checked and priced against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Listing {
-    pub book: BookId,
-    pub symbol: Symbol,
-    pub tick: TickSize,
-    pub config: BookConfig,
 }
 
 /// A running book: its listing, its address and its stream of updates.
@@ -361,6 +352,38 @@ impl Market {
     /// A fresh market-wide order id.
     pub fn next_order_id(&self) -> OrderId {
         OrderId(self.inner.next_order_id.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Returns once every command handed to the accounts and books before
+    /// the call has been carried out and its changes handed to the journal.
+    /// Mailboxes are first in, first out, so a message sent to each actor
+    /// returns after what was queued before it: accounts first (placements
+    /// on their way reach the books), then books (their events reach the
+    /// accounts), then accounts again (they settle). For a clean stop, once
+    /// nothing new comes in (the HTTP server and the bots have stopped).
+    pub async fn settle(&self) {
+        self.accounts_caught_up().await;
+        let books: Vec<Addr<BookActor>> = {
+            let books = self.inner.books.read().unwrap_or_else(|e| e.into_inner());
+            books.values().map(|book| book.addr.clone()).collect()
+        };
+        // A book that stopped has nothing left to hand over.
+        futures_util::future::join_all(books.iter().map(|book| book.send(TopOfBook))).await;
+        self.accounts_caught_up().await;
+    }
+
+    async fn accounts_caught_up(&self) {
+        let accounts: Vec<Addr<AccountActor>> = {
+            let directory = &self.inner.accounts.accounts;
+            let accounts = directory.read().unwrap_or_else(|e| e.into_inner());
+            accounts.values().cloned().collect()
+        };
+        futures_util::future::join_all(
+            accounts
+                .iter()
+                .map(|account| account.send(Inspect(Box::new(|_: &AccountCore| ())))),
+        )
+        .await;
     }
 
     /// Stop the arbiters' threads (and with them every book).

@@ -6,10 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use futures_util::future::join_all;
-use marketlab_actors::book::actor::{
-    BookUpdate, Cancel, CheckInvariants, RestingOrders, Submit, SubmitBatch,
-};
-use marketlab_actors::book::{BookConfig, BookEvent, NewOrder, OrderKind, TimeInForce};
+use marketlab_actors::book::actor::{Cancel, CheckInvariants, RestingOrders, Submit, SubmitBatch};
+use marketlab_actors::book::{BookConfig, BookEvent, BookUpdate, NewOrder, OrderKind, TimeInForce};
 use marketlab_actors::clock::ManualClock;
 use marketlab_actors::market::{Market, MarketConfig, MarketError};
 use marketlab_actors::types::{

@@ -12,13 +12,13 @@ use marketlab_actors::account::actor::{
     AccountActor, Allot, CancelOrder, Deposit, Inspect, PlaceOrder,
 };
 use marketlab_actors::account::{AccountCore, OrderError, OrderRecord, OrderRequest, OrderStatus};
-use marketlab_actors::book::actor::{BookUpdate, RestingOrders};
+use marketlab_actors::book::actor::RestingOrders;
 use marketlab_actors::book::{
-    BookConfig, BookEvent, OrderKind, PriceBand, RejectReason, TimeInForce,
+    BookConfig, BookEvent, BookUpdate, Listing, OrderKind, PriceBand, RejectReason, TimeInForce,
 };
 use marketlab_actors::clock::ManualClock;
 use marketlab_actors::ledger::{self, FeeSchedule, LedgerError, LedgerLimits};
-use marketlab_actors::market::{Ipo, Listing, Market, MarketConfig, MarketError};
+use marketlab_actors::market::{Ipo, Market, MarketConfig, MarketError};
 use marketlab_actors::types::{
     AccountId, Money, OrderId, Price, Quantity, Side, Symbol, TickSize, Timestamp,
 };

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use marketlab_actors::account::{AccountCore, FillRecord, OrderRecord, check_shares_conserved};
+use marketlab_actors::book::Listing;
 use marketlab_actors::book::{
     BookConfig, BookEvent, BookState, CancelReason, OrderBook, OrderKind, PendingStop,
     RestingOrder, Trade,
@@ -21,7 +22,7 @@ use marketlab_actors::journal::{Change, Journal};
 use marketlab_actors::ledger::{
     Account, Charges, FeeSchedule, LedgerEntry, LedgerLimits, Lot, Reservation, Restored,
 };
-use marketlab_actors::market::{Listing, Market, MarketConfig};
+use marketlab_actors::market::{Market, MarketConfig};
 use marketlab_actors::types::{
     AccountId, BookId, Money, OrderId, Price, Quantity, Rate, Symbol, TickSize, Timestamp, TradeId,
 };

@@ -8,10 +8,10 @@ use std::collections::{HashMap, VecDeque};
 use super::changes::{AccountChanges, OrderChange, PositionChange};
 use super::order::{FillRecord, OrderRecord, OrderStatus};
 use crate::book::{
-    BookEvent, CancelReason, NewOrder, OrderKind, RejectReason, TimeInForce, Trade, check_order,
+    BookEvent, CancelReason, Listing, NewOrder, OrderKind, RejectReason, TimeInForce, Trade,
+    check_order,
 };
 use crate::ledger::{self, FeeSchedule, LedgerEntry, LedgerError, Lot};
-use crate::market::Listing;
 use crate::types::{AccountId, Money, OrderId, Price, Quantity, Side, Symbol, Timestamp, TradeId};
 
 /// What a player asks for; prices are already in ticks of the listing.

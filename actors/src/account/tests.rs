@@ -1,9 +1,9 @@
 //! The account core on its own: book events in, settlements and changes out.
 
 use super::*;
+use crate::book::Listing;
 use crate::book::{BookConfig, BookEvent, OrderKind, PriceBand, TimeInForce, Trade};
 use crate::ledger::{self, FeeSchedule, LedgerLimits};
-use crate::market::Listing;
 use crate::types::{
     AccountId, BookId, Money, OrderId, Price, Quantity, Side, Symbol, TickSize, Timestamp,
 };

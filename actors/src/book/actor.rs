@@ -10,20 +10,13 @@ use std::sync::Arc;
 use actix::prelude::*;
 use tokio::sync::broadcast;
 
-use super::{BookError, BookEvent, CancelReason, L1, L2, NewOrder, OrderBook, RestingOrder};
+use super::{
+    BookError, BookEvent, BookUpdate, CancelReason, L1, L2, NewOrder, OrderBook, RestingOrder,
+};
 use crate::clock::Clock;
 use crate::journal::{Change, Journal};
 use crate::market::AccountDirectory;
 use crate::types::{AccountId, BookId, OrderId, Quantity, Side, Symbol, Timestamp};
-
-/// The events one command produced, in order, with the time it ran.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BookUpdate {
-    pub book: BookId,
-    pub symbol: Symbol,
-    pub at: Timestamp,
-    pub events: Vec<BookEvent>,
-}
 
 /// The events of one command that concern one account, in book order.
 #[derive(Debug, Clone, PartialEq, Eq, Message)]

@@ -1,6 +1,15 @@
 use super::events::RejectReason;
 use super::order::OrderKind;
-use crate::types::{Money, Price, Quantity, TickSize};
+use crate::types::{BookId, Money, Price, Quantity, Symbol, TickSize};
+
+/// What every order for a company is checked and priced against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listing {
+    pub book: BookId,
+    pub symbol: Symbol,
+    pub tick: TickSize,
+    pub config: BookConfig,
+}
 
 /// What happens when an incoming order would trade with a resting order of
 /// the same account.

@@ -2,7 +2,16 @@
 //! book and carries the next sequence number, so a subscriber can tell when
 //! it missed one.
 
-use crate::types::{AccountId, OrderId, Price, Quantity, Side};
+use crate::types::{AccountId, BookId, OrderId, Price, Quantity, Side, Symbol, Timestamp};
+
+/// The events one command produced, in order, with the time it ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookUpdate {
+    pub book: BookId,
+    pub symbol: Symbol,
+    pub at: Timestamp,
+    pub events: Vec<BookEvent>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BookEvent {

@@ -3,6 +3,7 @@
 
 pub mod actor;
 mod config;
+mod depth;
 mod engine;
 mod events;
 mod ladder;
@@ -11,9 +12,10 @@ mod restore;
 mod snapshot;
 mod stops;
 
-pub use config::{BookConfig, DEFAULT_BAND_BPS, PriceBand, StpPolicy, check_order};
+pub use config::{BookConfig, DEFAULT_BAND_BPS, Listing, PriceBand, StpPolicy, check_order};
+pub use depth::DepthLadder;
 pub use engine::OrderBook;
-pub use events::{BookError, BookEvent, CancelReason, RejectReason, Trade};
+pub use events::{BookError, BookEvent, BookUpdate, CancelReason, RejectReason, Trade};
 pub use order::{NewOrder, OrderKind, PendingStop, RestingOrder, TimeInForce};
 pub use restore::BookState;
 pub use snapshot::{L1, L2, LevelView};

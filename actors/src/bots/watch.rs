@@ -4,12 +4,12 @@
 //! feeds it book updates and hands every bot the same [`SymbolView`] built
 //! from it, rebuilt only after something changed.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::view::{Candle, Financials, Level, SymbolView, TradeView};
-use crate::book::{BookEvent, L2};
-use crate::types::{Money, Price, Quantity, Side, Symbol, TickSize, Timestamp};
+use crate::book::{BookEvent, DepthLadder, L2, LevelView};
+use crate::types::{Money, Price, Symbol, TickSize, Timestamp};
 
 /// How much history a watch keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +49,7 @@ pub struct SymbolWatch {
     tick: TickSize,
     limits: WatchLimits,
     sequence: u64,
-    bids: BTreeMap<Price, Quantity>,
-    asks: BTreeMap<Price, Quantity>,
+    depth: DepthLadder,
     last: Option<Money>,
     trades: VecDeque<TradeView>,
     candles: VecDeque<Candle>,
@@ -70,8 +69,7 @@ impl SymbolWatch {
             tick,
             limits,
             sequence: 0,
-            bids: BTreeMap::new(),
-            asks: BTreeMap::new(),
+            depth: DepthLadder::default(),
             last: None,
             trades: VecDeque::new(),
             candles: VecDeque::new(),
@@ -99,8 +97,7 @@ impl SymbolWatch {
     /// trades and candles seen so far are kept.
     pub fn reset(&mut self, depth: &L2, last: Option<Price>) {
         self.sequence = depth.sequence;
-        self.bids = depth.bids.iter().map(|l| (l.price, l.quantity)).collect();
-        self.asks = depth.asks.iter().map(|l| (l.price, l.quantity)).collect();
+        self.depth.reset(depth);
         if let Some(last) = last {
             self.last = Some(self.tick.to_money(last));
         }
@@ -143,17 +140,10 @@ impl SymbolWatch {
                     side,
                     price,
                     quantity,
+                    orders,
                     ..
                 } => {
-                    let levels = match side {
-                        Side::Buy => &mut self.bids,
-                        Side::Sell => &mut self.asks,
-                    };
-                    if quantity.is_zero() {
-                        levels.remove(&price);
-                    } else {
-                        levels.insert(price, quantity);
-                    }
+                    self.depth.set(side, price, quantity, orders);
                     self.built = None;
                 }
                 BookEvent::Trade(trade) => {
@@ -210,22 +200,21 @@ impl SymbolWatch {
         if let Some(view) = &self.built {
             return Arc::clone(view);
         }
-        let level = |(price, quantity): (&Price, &Quantity)| Level {
-            price: self.tick.to_money(*price),
-            quantity: *quantity,
+        let level = |l: &LevelView| Level {
+            price: self.tick.to_money(l.price),
+            quantity: l.quantity,
         };
         let view = Arc::new(SymbolView {
             tick: self.tick,
             bids: self
-                .bids
-                .iter()
-                .rev()
+                .depth
+                .bids()
                 .take(self.limits.depth)
                 .map(level)
                 .collect(),
             asks: self
-                .asks
-                .iter()
+                .depth
+                .asks()
                 .take(self.limits.depth)
                 .map(level)
                 .collect(),
@@ -244,8 +233,8 @@ impl SymbolWatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::book::{LevelView, Trade};
-    use crate::types::{AccountId, OrderId};
+    use crate::book::Trade;
+    use crate::types::{AccountId, OrderId, Quantity, Side};
 
     fn acme() -> SymbolWatch {
         SymbolWatch::new(

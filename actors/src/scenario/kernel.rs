@@ -18,13 +18,13 @@ use super::rng;
 use super::spec::{EventKind, Scenario, injected_order};
 use super::stats::{CompanySummary, CompanyTape, cents};
 use crate::account::{AccountCore, OrderRequest, Placement, check_shares_conserved};
+use crate::book::Listing;
 use crate::book::{BookConfig, BookEvent, OrderBook, Trade};
 use crate::bots::{
     BotAction, BotConfig, BotCore, BotScript, BotStatus, BotView, CallOutcome, Candle, Entry,
     FillView, Holding, NewsView, OpenOrderView, SymbolView, TradeView,
 };
 use crate::ledger::{self, LedgerLimits};
-use crate::market::Listing;
 use crate::types::{AccountId, BookId, Money, OrderId, Quantity, Side, Symbol, Timestamp};
 
 // Each bot keeps the view of its last call until its next one, so these

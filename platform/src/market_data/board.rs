@@ -9,10 +9,9 @@
 //! restore replaces them wholesale. Statistics come from trades only and
 //! survive a restore, but trades lost in a gap are not in them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use marketlab_actors::book::actor::BookUpdate;
-use marketlab_actors::book::{BookEvent, L2, LevelView, Trade};
+use marketlab_actors::book::{BookEvent, BookUpdate, DepthLadder, L2, LevelView, Trade};
 use marketlab_actors::types::{Money, Price, Quantity, Side, Symbol, TickSize, Timestamp};
 use rust_decimal::Decimal;
 
@@ -91,8 +90,7 @@ struct SymbolBoard {
     tick: TickSize,
     reference: Option<Money>,
     sequence: u64,
-    bids: BTreeMap<Price, (Quantity, u32)>,
-    asks: BTreeMap<Price, (Quantity, u32)>,
+    depth: DepthLadder,
     session: Session,
     /// The last price before this session's first trade (carried over a
     /// restart from the book), so a quote has a last price at once.
@@ -126,8 +124,7 @@ impl MarketBoard {
                 tick,
                 reference,
                 sequence: 0,
-                bids: BTreeMap::new(),
-                asks: BTreeMap::new(),
+                depth: DepthLadder::default(),
                 session: Session::default(),
                 carried_last: None,
             },
@@ -161,14 +158,7 @@ impl MarketBoard {
         if l2.sequence < board.sequence {
             return false;
         }
-        let levels = |views: &[LevelView]| {
-            views
-                .iter()
-                .map(|l| (l.price, (l.quantity, l.orders)))
-                .collect()
-        };
-        board.bids = levels(&l2.bids);
-        board.asks = levels(&l2.asks);
+        board.depth.reset(l2);
         board.sequence = l2.sequence;
         true
     }
@@ -198,7 +188,7 @@ impl MarketBoard {
                     orders,
                     ..
                 } => {
-                    board.set_level(side, price, quantity, orders);
+                    board.depth.set(side, price, quantity, orders);
                     applied.depth_changed = true;
                 }
                 BookEvent::Trade(trade) => {
@@ -248,13 +238,11 @@ impl MarketBoard {
     /// Up to `levels` levels a side, best first.
     pub fn depth(&self, symbol: Symbol, levels: usize) -> Option<DepthView> {
         let board = self.symbols.get(&symbol)?;
-        let row = |(price, (quantity, orders)): (&Price, &(Quantity, u32))| {
-            (board.tick.to_money(*price), *quantity, *orders)
-        };
+        let row = |l: &LevelView| (board.tick.to_money(l.price), l.quantity, l.orders);
         Some(DepthView {
             sequence: board.sequence,
-            bids: board.bids.iter().rev().take(levels).map(row).collect(),
-            asks: board.asks.iter().take(levels).map(row).collect(),
+            bids: board.depth.bids().take(levels).map(row).collect(),
+            asks: board.depth.asks().take(levels).map(row).collect(),
         })
     }
 
@@ -262,13 +250,17 @@ impl MarketBoard {
     /// cross, so a crossed board means an event was lost.
     pub fn check_invariants(&self) -> Result<(), String> {
         for (symbol, board) in &self.symbols {
-            for (side, levels) in [("bid", &board.bids), ("ask", &board.asks)] {
-                for (price, (quantity, orders)) in levels {
-                    if price.0 <= 0 || *orders == 0 || quantity.0 < u64::from(*orders) {
-                        return Err(format!(
-                            "{symbol}: {side} level {price} holds {quantity} shares in {orders} orders"
-                        ));
-                    }
+            let (bids, asks) = (board.depth.bids(), board.depth.asks());
+            for (side, level) in bids.map(|l| ("bid", l)).chain(asks.map(|l| ("ask", l))) {
+                let LevelView {
+                    price,
+                    quantity,
+                    orders,
+                } = level;
+                if price.0 <= 0 || *orders == 0 || quantity.0 < u64::from(*orders) {
+                    return Err(format!(
+                        "{symbol}: {side} level {price} holds {quantity} shares in {orders} orders"
+                    ));
                 }
             }
             if let (Some(bid), Some(ask)) = board.top()
@@ -298,22 +290,7 @@ impl MarketBoard {
 impl SymbolBoard {
     /// The best bid and the best ask.
     fn top(&self) -> (Option<Price>, Option<Price>) {
-        (
-            self.bids.last_key_value().map(|(p, _)| *p),
-            self.asks.first_key_value().map(|(p, _)| *p),
-        )
-    }
-
-    fn set_level(&mut self, side: Side, price: Price, quantity: Quantity, orders: u32) {
-        let levels = match side {
-            Side::Buy => &mut self.bids,
-            Side::Sell => &mut self.asks,
-        };
-        if quantity.is_zero() {
-            levels.remove(&price);
-        } else {
-            levels.insert(price, (quantity, orders));
-        }
+        self.depth.top()
     }
 
     fn record_trade(&mut self, trade: &Trade, at: Timestamp) -> TradePrint {

@@ -21,8 +21,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
+use marketlab_actors::book::Listing;
 use marketlab_actors::journal::{Backlog, Journal, Record};
-use marketlab_actors::market::Listing;
 use marketlab_actors::types::Symbol;
 use sea_orm::DatabaseConnection;
 use tokio::sync::oneshot;

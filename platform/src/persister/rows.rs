@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use marketlab_actors::account::{AccountChanges, OrderChange};
+use marketlab_actors::book::Listing;
 use marketlab_actors::book::{BookEvent, OrderKind};
 use marketlab_actors::journal::Change;
 use marketlab_actors::ledger::LotChange;
-use marketlab_actors::market::Listing;
 use marketlab_actors::types::{OrderId, Price, Symbol, TradeId};
 
 use crate::persistence::entities::{fill, holding, ledger_entry, lot, order, trade};

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use async_graphql::{Context, Object};
 use marketlab_actors::book::actor::Depth;
 use marketlab_actors::types::{Money, Symbol, Timestamp};
-use rust_decimal::Decimal;
 
 use super::trading::{limit, parse_symbol};
 use crate::api::error::{ApiError, ApiResult};
@@ -17,6 +16,7 @@ use crate::api::types::enums::CandleInterval;
 use crate::api::types::market::PriceLevel;
 use crate::api::types::{Candle, Company, NewsEvent, OrderBook, Sector, Trade};
 use crate::market_data::candles::{self, TradePoint, build_candles};
+use crate::market_data::sectors;
 use crate::persistence::entities::company;
 use crate::persistence::repo::{companies, news, trades};
 
@@ -114,25 +114,17 @@ impl MarketQuery {
         Ok(sectors
             .into_iter()
             .map(|(name, companies)| {
-                // Market-cap weighted: the change of the sector's total value
-                // at the open, over that value.
-                let (mut open_value, mut now_value) = (Decimal::ZERO, Decimal::ZERO);
-                for company in &companies {
+                let members = companies.iter().map(|company| {
                     let quote = Symbol::new(&company.symbol)
                         .ok()
                         .and_then(|s| board.quote(s));
-                    if let Some((Some(open), Some(last))) = quote.map(|q| (q.open, q.last)) {
-                        let shares = Decimal::from(company.shares_outstanding.0);
-                        open_value += open.to_decimal() * shares;
-                        now_value += last.to_decimal() * shares;
+                    sectors::Member {
+                        open: quote.as_ref().and_then(|q| q.open),
+                        last: quote.as_ref().and_then(|q| q.last),
+                        shares: company.shares_outstanding.0 as u64,
                     }
-                }
-                let change_percent = (!open_value.is_zero()).then(|| {
-                    Dec::fixed(
-                        (now_value - open_value) / open_value * Decimal::ONE_HUNDRED,
-                        2,
-                    )
                 });
+                let change_percent = sectors::weighted_change(members).map(Dec);
                 Sector {
                     name,
                     companies,

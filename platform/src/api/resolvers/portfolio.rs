@@ -1,7 +1,7 @@
 //! What the signed-in player owns and has done: lots, capital gains, sector
 //! weights, the cash ledger; and the players' leaderboard.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::{Context, Object};
 use marketlab_actors::account::actor::Inspect;
@@ -17,9 +17,10 @@ use crate::api::state::ApiState;
 use crate::api::types::{
     Account, Balances, CapitalGainsReport, LeaderboardEntry, LedgerEntry, Lot, SectorWeight,
 };
+use crate::market_data::leaderboard;
 use crate::persistence::entities::enums::Role;
 use crate::persistence::entities::{account, realized_gain};
-use crate::persistence::repo::{accounts, companies, ledger as ledger_rows, realized};
+use crate::persistence::repo::{accounts, bots, companies, ledger as ledger_rows, realized};
 use crate::persister::Drain;
 
 /// Waits until what the account has done so far is in the database: its
@@ -61,14 +62,6 @@ fn gain_from_row(row: realized_gain::Model) -> ApiResult<ledger::RealizedGain> {
         sell_costs: Money(row.sell_costs),
         gain: Money(row.gain),
     })
-}
-
-/// `numerator / denominator` in percent to 2 places; 0 over nothing.
-fn percent(numerator: Decimal, denominator: Decimal) -> Dec {
-    if denominator.is_zero() {
-        return Dec::fixed(Decimal::ZERO, 2);
-    }
-    Dec::fixed(numerator / denominator * Decimal::ONE_HUNDRED, 2)
 }
 
 #[derive(Default)]
@@ -169,18 +162,33 @@ impl PortfolioQuery {
         #[graphql(default = 20)] limit: Option<i32>,
     ) -> ApiResult<Vec<LeaderboardEntry>> {
         let limit = self::limit(limit, 20)? as usize;
-        ranked(state(ctx), Role::Individual, limit).await
+        Ok(entries(
+            standings(state(ctx), Role::Individual).await?,
+            limit,
+        ))
     }
 
     /// Bots by return on the cash they were started with, apart from the
-    /// players' leaderboard.
+    /// players' leaderboard. Only accounts a script drives: the demo's
+    /// liquidity account is a BOT account without a script.
     async fn bot_leaderboard(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 20)] limit: Option<i32>,
     ) -> ApiResult<Vec<LeaderboardEntry>> {
+        let state = state(ctx);
         let limit = self::limit(limit, 20)? as usize;
-        ranked(state(ctx), Role::Bot, limit).await
+        let scripted: HashSet<i64> = bots::all(&state.db)
+            .await?
+            .into_iter()
+            .map(|bot| bot.account_id)
+            .collect();
+        let standings = standings(state, Role::Bot).await?;
+        let standings = standings
+            .into_iter()
+            .filter(|s| scripted.contains(&s.row.id))
+            .collect();
+        Ok(entries(standings, limit))
     }
 }
 
@@ -214,8 +222,7 @@ pub async fn standings(state: &ApiState, role: Role) -> ApiResult<Vec<Standing>>
         let balances = Balances::of(state, row.id).await?;
         let equity = equity(&balances, |s| marks.get(&s).map(|m| m.0))?;
         let net_deposits = Money(deposits.get(&row.id).copied().unwrap_or(0));
-        let gain = equity.to_decimal() - net_deposits.to_decimal();
-        let return_percent = percent(gain, net_deposits.to_decimal());
+        let return_percent = Dec(leaderboard::return_percent(equity, net_deposits));
         standings.push(Standing {
             row,
             balances,
@@ -227,19 +234,21 @@ pub async fn standings(state: &ApiState, role: Role) -> ApiResult<Vec<Standing>>
     Ok(standings)
 }
 
-/// Ranked by return, then equity, then id.
-async fn ranked(state: &ApiState, role: Role, limit: usize) -> ApiResult<Vec<LeaderboardEntry>> {
-    let mut standings = standings(state, role).await?;
-    standings.sort_by(|a, b| {
-        b.return_percent
-            .0
-            .cmp(&a.return_percent.0)
-            .then(b.equity.cmp(&a.equity))
-            .then(a.row.id.cmp(&b.row.id))
-    });
-    Ok(standings
+impl leaderboard::Standing for Standing {
+    fn id(&self) -> i64 {
+        self.row.id
+    }
+    fn equity(&self) -> Money {
+        self.equity
+    }
+    fn return_percent(&self) -> Decimal {
+        self.return_percent.0
+    }
+}
+
+fn entries(standings: Vec<Standing>, limit: usize) -> Vec<LeaderboardEntry> {
+    leaderboard::rank(standings, limit)
         .into_iter()
-        .take(limit)
         .enumerate()
         .map(|(i, standing)| LeaderboardEntry {
             rank: i as i32 + 1,
@@ -247,7 +256,7 @@ async fn ranked(state: &ApiState, role: Role, limit: usize) -> ApiResult<Vec<Lea
             equity: standing.equity.into(),
             return_percent: standing.return_percent,
         })
-        .collect())
+        .collect()
 }
 
 /// Cash plus every holding at its mark.
