@@ -4,12 +4,14 @@
 //! database is `--database-url`, else `DATABASE_URL`, else
 //! `MARKETLAB_DATABASE_URL`, else a SQLite file under `./data/`.
 
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use marketlab_actors::bots::BotScript;
 
 use crate::api::rate_limit::RateLimitSettings;
+use crate::api::transport::TransportSettings;
 use crate::auth::TokenSettings;
 use crate::persistence;
 use crate::persister::PersisterConfig;
@@ -22,8 +24,18 @@ use crate::startup::{Application, DEFAULT_DATABASE_URL, Settings};
     about = "A stock-market simulation platform"
 )]
 pub struct Cli {
+    /// How log lines are written: plain text, or one JSON object a line.
+    /// Text has colours only on a terminal.
+    #[arg(long, global = true, env = "MARKETLAB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,6 +128,19 @@ pub struct ServerArgs {
     /// the database catches up.
     #[arg(long, env = "MARKETLAB_MAX_BACKLOG", default_value_t = PersisterConfig::default().max_backlog, value_parser = at_least_one())]
     max_backlog: usize,
+    /// The longest a GraphQL request over HTTP may run, in seconds.
+    #[arg(long, env = "MARKETLAB_REQUEST_TIMEOUT", default_value_t = TransportSettings::default().request_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
+    /// How long a new WebSocket may take to send connection_init, in
+    /// milliseconds (then it is closed with 4408).
+    #[arg(long, env = "MARKETLAB_WS_INIT_TIMEOUT_MS", default_value_t = TransportSettings::default().ws_init_timeout.as_millis() as u64)]
+    ws_init_timeout_ms: u64,
+    /// Open WebSocket connections one client address may hold.
+    #[arg(long, env = "MARKETLAB_WS_PER_ADDRESS", default_value_t = TransportSettings::default().ws_per_address, value_parser = at_least_one())]
+    ws_per_address: usize,
+    /// Open WebSocket connections one account may hold.
+    #[arg(long, env = "MARKETLAB_WS_PER_ACCOUNT", default_value_t = TransportSettings::default().ws_per_account, value_parser = at_least_one())]
+    ws_per_account: usize,
     #[command(flatten)]
     database: Database,
 }
@@ -140,6 +165,12 @@ impl ServerArgs {
                 max_delay: Duration::from_millis(self.batch_delay_ms),
                 max_backlog: self.max_backlog,
                 ..defaults.persister
+            },
+            transport: TransportSettings {
+                request_timeout: Duration::from_secs(self.request_timeout),
+                ws_init_timeout: Duration::from_millis(self.ws_init_timeout_ms),
+                ws_per_address: self.ws_per_address,
+                ws_per_account: self.ws_per_account,
             },
             ..defaults
         }
@@ -168,12 +199,7 @@ impl Database {
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
-        tracing_subscriber::fmt()
-            .with_env_filter(
-                tracing_subscriber::EnvFilter::try_from_default_env()
-                    .unwrap_or_else(|_| "info,sqlx=warn,sea_orm_migration=warn".into()),
-            )
-            .init();
+        init_logging(self.log_format);
         match self.command {
             Command::Serve {
                 demo,
@@ -219,6 +245,18 @@ impl Cli {
             } => check_bot(&file),
             Command::Scenario { command } => command.run().await,
         }
+    }
+}
+
+/// Log lines on stdout, filtered by `RUST_LOG`: text (coloured only when
+/// stdout is a terminal, so files and journald get plain text) or JSON.
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm_migration=warn".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => logs.with_ansi(std::io::stdout().is_terminal()).init(),
+        LogFormat::Json => logs.json().init(),
     }
 }
 

@@ -21,12 +21,18 @@ struct Health {
     books: Vec<String>,
     /// Books that did not answer within a second.
     stalled_books: Vec<String>,
+    /// GraphQL requests still running well past their time limit: each
+    /// holds an HTTP worker that its limit could not free.
+    stuck_requests: usize,
 }
 
 const BOOK_TIMEOUT: Duration = Duration::from_secs(1);
+/// How far past its time limit a request must run to count as stuck (the
+/// limit's own answer takes a moment to go out).
+const STUCK_AFTER_LIMIT: Duration = Duration::from_secs(5);
 
-/// 200 when the database answers, the persister is writing and every book
-/// answers; 503 with what is wrong otherwise.
+/// 200 when the database answers, the persister is writing, every book
+/// answers and no request holds a worker; 503 with what is wrong otherwise.
 #[get("/health")]
 async fn health(state: web::Data<AppState>) -> HttpResponse {
     let database = if state.db.ping().await.is_ok() {
@@ -57,13 +63,18 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
             stalled.push(symbol.to_string());
         }
     }
-    let healthy = database == "ok" && persister == "ok" && stalled.is_empty();
+    let stuck_requests = state
+        .in_flight
+        .stuck(state.request_timeout + STUCK_AFTER_LIMIT);
+    let healthy =
+        database == "ok" && persister == "ok" && stalled.is_empty() && stuck_requests == 0;
     let body = Health {
         status: if healthy { "ok" } else { "unhealthy" },
         database,
         persister,
         books,
         stalled_books: stalled,
+        stuck_requests,
     };
     if healthy {
         HttpResponse::Ok().json(body)

@@ -5,6 +5,7 @@
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use actix::{Addr, Arbiter, ArbiterHandle};
 use actix_web::dev::{Server, ServerHandle};
@@ -21,6 +22,7 @@ use tokio::sync::broadcast;
 use crate::admin::AdminSessions;
 use crate::api::rate_limit::{RateLimitSettings, RateLimiter};
 use crate::api::state::{IdSequence, Roles, TradingState};
+use crate::api::transport::{InFlight, Sockets, TransportSettings};
 use crate::api::{self, ApiState};
 use crate::auth::{TokenSettings, Tokens, load_or_create_secret};
 use crate::bots::Bots;
@@ -59,6 +61,8 @@ pub struct Settings {
     pub fees: FeeSchedule,
     /// Group commit and backpressure.
     pub persister: PersisterConfig,
+    /// Request time limit, WebSocket timeouts and connection limits.
+    pub transport: TransportSettings,
 }
 
 impl Default for Settings {
@@ -74,6 +78,7 @@ impl Default for Settings {
             bot_speedup: 1,
             fees: FeeSchedule::default(),
             persister: PersisterConfig::default(),
+            transport: TransportSettings::default(),
         }
     }
 }
@@ -90,6 +95,7 @@ impl std::fmt::Debug for Settings {
             .field("bot_speedup", &self.bot_speedup)
             .field("fees", &self.fees)
             .field("persister", &self.persister)
+            .field("transport", &self.transport)
             .finish_non_exhaustive()
     }
 }
@@ -100,6 +106,9 @@ pub struct AppState {
     pub market: Market,
     pub db: DatabaseConnection,
     pub persister: Arc<PersisterHealth>,
+    /// The GraphQL requests running, and how long one may run.
+    pub in_flight: Arc<InFlight>,
+    pub request_timeout: Duration,
 }
 
 pub struct Application {
@@ -179,6 +188,8 @@ impl Application {
             market: market.clone(),
             db,
             persister: health,
+            in_flight: Arc::clone(&state.in_flight),
+            request_timeout: settings.transport.request_timeout,
         });
         let schema = web::Data::new(api::schema::build(Some(Arc::clone(&state))));
         let api_state = web::Data::new(Arc::clone(&state));
@@ -191,6 +202,10 @@ impl Application {
                 .configure(api::http::configure)
         })
         .listen(listener)?
+        // Signals are handled in `run_until_stopped`: actix-server's own
+        // handling stops the whole actix system right after the HTTP
+        // server, before the persister has written what it holds.
+        .disable_signals()
         .run();
         Ok(Application {
             address,
@@ -225,25 +240,53 @@ impl Application {
     }
 
     /// Serve until SIGINT or SIGTERM (or a stop through the handle), then
-    /// write down everything pending and stop the market.
+    /// stop cleanly: requests under way are answered, the bots stop, every
+    /// change the books and accounts have been handed is carried out and
+    /// written down, and only then do the market's and the persister's
+    /// threads end.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let served = self.server.await;
+        let mut server = self.server;
+        let handle = server.handle();
+        let served = tokio::select! {
+            served = &mut server => served,
+            signal = shutdown_signal() => {
+                let signal = signal?;
+                tracing::info!("{signal} received: answering the requests under way, then stopping");
+                // The server's own future carries the stop out: poll both.
+                futures_util::future::join(handle.stop(true), server).await.1
+            }
+        };
         self.bots.shutdown();
-        self.persister.send(Drain).await?;
+        self.market.settle().await;
+        self.persister.send(Drain).await.map_err(|e| {
+            anyhow::anyhow!("the persister stopped before it wrote everything: {e}")
+        })?;
         self.market.shutdown();
         self.feeds.stop();
         self.writer.stop();
-        // Orders the stopped bots had in flight may still be settling and
-        // reach the persister after the drain: those were never answered,
-        // and nothing may write them down once this has returned (a new
-        // server on the same database, in tests, would recover without
-        // them and then meet them as duplicates).
+        // Nothing may write to the database once this has returned (a new
+        // server on it, in tests, recovers right away).
         let writer = self.writer;
         actix_web::rt::task::spawn_blocking(move || writer.join())
             .await?
             .map_err(|_| anyhow::anyhow!("the persister's thread panicked"))?;
+        tracing::info!(
+            "stopped: {} changes written in all",
+            self.state.persister.changes_written()
+        );
         Ok(served?)
     }
+}
+
+/// The first SIGINT or SIGTERM, by name.
+async fn shutdown_signal() -> std::io::Result<&'static str> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(tokio::select! {
+        _ = terminate.recv() => "SIGTERM",
+        _ = interrupt.recv() => "SIGINT",
+    })
 }
 
 async fn api_state(
@@ -292,5 +335,8 @@ async fn api_state(
         quotes: broadcast::channel(FEED_CAPACITY).0,
         bots,
         scenarios: LiveRuns::default(),
+        transport: settings.transport,
+        sockets: Sockets::new(&settings.transport),
+        in_flight: Arc::default(),
     })
 }

@@ -25,6 +25,12 @@
 //!   adds up to the cash; over all accounts, cash plus fees and taxes paid
 //!   equals the deposits.
 //!
+//! A last round ends with SIGTERM instead: the server must exit with
+//! status 0 and nothing on its log worse than a warning, and the restarted
+//! server must find every change handed over before the signal written
+//! down (recovery has no trade side to settle and no order to cancel),
+//! besides passing every check above.
+//!
 //! The seed of the kill moments and the orders is printed; set
 //! MARKETLAB_CRASH_SEED to run the same again.
 
@@ -130,14 +136,27 @@ async fn crash_test(backend: Backend) {
         COMPANIES.len()
     );
 
-    for round in 1..=ROUNDS {
+    for round in 1..=ROUNDS + 1 {
         let kill_after = Duration::from_millis(rng.random_range(200..=1500));
         let order_seed: u64 = rng.random();
         let gql = Gql::new(&server.base);
         let (answered_before, unanswered_before) = (world.answered_orders(), world.unanswered());
-        drive_until_killed(&gql, &mut world, &mut server, round, kill_after, order_seed).await;
+        let stop = if round > ROUNDS {
+            Stop::Terminate
+        } else {
+            Stop::Kill
+        };
+        drive_until_stopped(
+            &gql,
+            &mut world,
+            &mut server,
+            round,
+            (stop, kill_after),
+            order_seed,
+        )
+        .await;
         eprintln!(
-            "round {round}: killed after {} ms with {} orders answered this round ({} unanswered), {} cancels and {} deposits answered so far",
+            "round {round}: {stop:?} after {} ms with {} orders answered this round ({} unanswered), {} cancels and {} deposits answered so far",
             kill_after.as_millis(),
             world.answered_orders() - answered_before,
             world.unanswered() - unanswered_before,
@@ -146,7 +165,18 @@ async fn crash_test(backend: Backend) {
         );
         server = Server::start(&test_db.url, &logs, round).await;
         let gql = Gql::new(&server.base);
-        let problems = check(&gql, &mut world).await;
+        let mut problems = check(&gql, &mut world).await;
+        if stop == Stop::Terminate {
+            let log = std::fs::read_to_string(&server.log).unwrap_or_default();
+            for unfinished in [
+                "trade sides that had not been written down",
+                "never reached their book",
+            ] {
+                if log.contains(unfinished) {
+                    problems.push(format!("after a clean stop, recovery found {unfinished:?}"));
+                }
+            }
+        }
         if !problems.is_empty() {
             server.kill();
             panic!(
@@ -308,12 +338,21 @@ const PLACE: &str =
 
 /// The traders place orders (one request in flight each) until the server
 /// is killed `kill_after` from now.
-async fn drive_until_killed(
+/// How a round's server goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// SIGKILL: a crash.
+    Kill,
+    /// SIGTERM: a clean stop.
+    Terminate,
+}
+
+async fn drive_until_stopped(
     gql: &Gql,
     world: &mut World,
     server: &mut Server,
     round: usize,
-    kill_after: Duration,
+    (how, kill_after): (Stop, Duration),
     seed: u64,
 ) {
     let stop = Rc::new(RefCell::new(false));
@@ -342,7 +381,10 @@ async fn drive_until_killed(
         })
         .collect();
     actix_web::rt::time::sleep(kill_after).await;
-    server.kill();
+    match how {
+        Stop::Kill => server.kill(),
+        Stop::Terminate => server.terminate().await,
+    }
     *stop.borrow_mut() = true;
     for task in tasks {
         task.await.expect("a client task did not panic");
@@ -963,6 +1005,43 @@ impl Server {
             }
             actix_web::rt::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// SIGTERM; the server must stop by itself, with status 0 and no
+    /// error or panic on its log.
+    async fn terminate(&mut self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -TERM failed");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let exit = loop {
+            if let Ok(Some(exit)) = self.child.try_wait() {
+                break exit;
+            }
+            if Instant::now() > deadline {
+                self.kill();
+                panic!(
+                    "the server did not stop within 60 s of SIGTERM:\n{}",
+                    self.log_tail()
+                );
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        };
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let bad: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("ERROR") || l.contains("Error:") || l.contains("panicked"))
+            .collect();
+        assert!(
+            exit.success() && bad.is_empty(),
+            "after SIGTERM the server exited with {exit}, logging:\n{}\n(tail)\n{}",
+            bad.join("\n"),
+            self.log_tail()
+        );
+        // Plain text on a file: no terminal colours.
+        assert!(!log.contains('\u{1b}'), "the log holds ANSI colour codes");
     }
 
     /// SIGKILL, and wait for it.

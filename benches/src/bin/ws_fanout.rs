@@ -21,6 +21,10 @@
 //! are IOC away from the market and never trade), `--anonymous` (subscribe
 //! without a token).
 //!
+//! A server given with --url must let this many sockets in from one address
+//! and one account: start it with `--ws-per-address 100000 --ws-per-account
+//! 100000` (--spawn does so itself).
+//!
 //! With --spawn the server runs in this process, so the RSS read from
 //! /proc/self/status includes the generator's own (1,000 client sockets,
 //! fixed-size histograms): what matters is that it stays flat.

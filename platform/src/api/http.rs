@@ -1,22 +1,18 @@
-//! The API's HTTP face: POST /graphql, WebSocket subscriptions on GET
-//! /graphql (graphql-transport-ws and graphql-ws), GraphiQL and /metrics.
+//! The API's HTTP face: GraphQL over HTTP on POST and GET /graphql
+//! ([`graphql_http`]), WebSocket subscriptions on GET /graphql with an
+//! upgrade ([`websocket`]), GraphiQL and /metrics.
 
 use std::sync::Arc;
-use std::time::Instant;
 
-use actix_web::http::header::{AUTHORIZATION, ContentType};
+use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, guard, web};
-use async_graphql::Data;
 use async_graphql::http::GraphiQLSource;
-use async_graphql_actix_web::GraphQLSubscription;
-use futures_util::StreamExt;
 use marketlab_actors::types::Timestamp;
 
-use super::codes::code_of;
-use super::error::ApiError;
 use super::guard::Caller;
 use super::schema::MarketSchema;
 use super::state::ApiState;
+use super::{graphql_http, websocket};
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -25,12 +21,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PayloadConfig::new(MAX_BODY))
         .service(
             web::resource("/graphql")
-                .route(web::post().to(graphql))
+                .route(web::post().to(graphql_http::post))
                 .route(
                     web::get()
                         .guard(guard::Header("upgrade", "websocket"))
                         .to(subscriptions),
-                ),
+                )
+                .route(web::get().to(graphql_http::get)),
         )
         .route("/graphiql", web::get().to(graphiql))
         .route("/metrics", web::get().to(metrics));
@@ -38,7 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Who the `Authorization` header (or a connection_init payload) says is
 /// calling.
-fn caller(state: &ApiState, authorization: Option<&str>) -> Caller {
+pub(crate) fn caller(state: &ApiState, authorization: Option<&str>) -> Caller {
     let Some(value) = authorization else {
         return Caller::Anonymous;
     };
@@ -54,7 +51,7 @@ fn caller(state: &ApiState, authorization: Option<&str>) -> Caller {
 
 /// Rate limits are per account; anonymous requests share one bucket per
 /// client address (negative keys, apart from account ids).
-fn rate_key(caller: &Caller, request: &HttpRequest) -> i64 {
+pub(crate) fn rate_key(caller: &Caller, request: &HttpRequest) -> i64 {
     match caller {
         Caller::Account(id) => *id,
         _ => {
@@ -70,100 +67,18 @@ fn rate_key(caller: &Caller, request: &HttpRequest) -> i64 {
     }
 }
 
-fn error_response(error: ApiError) -> HttpResponse {
-    let error: async_graphql::Error = error.into();
-    let server = error.into_server_error(Default::default());
-    HttpResponse::Ok().json(async_graphql::Response::from_errors(vec![server]))
-}
-
-async fn graphql(
-    request: HttpRequest,
-    body: web::Bytes,
-    schema: web::Data<MarketSchema>,
-    state: web::Data<Arc<ApiState>>,
-) -> HttpResponse {
-    let started = Instant::now();
-    let authorization = request
-        .headers()
-        .get(AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or("<not text>"));
-    let caller = caller(&state, authorization);
-    let limiter = &state.limiter;
-    if !limiter.check(rate_key(&caller, &request), state.now()) {
-        state.metrics.reject("RATE_LIMITED");
-        let settings = limiter.settings();
-        return error_response(ApiError::RateLimited {
-            per_second: settings.per_second,
-            burst: settings.burst,
-        });
-    }
-    let query: async_graphql::Request = match serde_json::from_slice(&body) {
-        Ok(query) => query,
-        Err(e) => {
-            state.metrics.reject("BAD_USER_INPUT");
-            return error_response(ApiError::bad_input(format!(
-                "the body must be a GraphQL request in JSON: {e}"
-            )));
-        }
-    };
-    let response = schema.execute(query.data(caller)).await;
-    for error in &response.errors {
-        state.metrics.reject(code_of(error));
-    }
-    state.metrics.observe_request(started.elapsed());
-    HttpResponse::Ok().json(response)
-}
-
-/// Counts open WebSocket connections: dropped with the connection.
-struct Connected(Arc<crate::metrics::Metrics>);
-
-impl Drop for Connected {
-    fn drop(&mut self) {
-        self.0.ws_disconnected();
-    }
-}
-
 async fn subscriptions(
     request: HttpRequest,
     payload: web::Payload,
     schema: web::Data<MarketSchema>,
     state: web::Data<Arc<ApiState>>,
 ) -> actix_web::Result<HttpResponse> {
-    let on_init = {
-        let state = Arc::clone(&state);
-        move |value: serde_json::Value| {
-            let state = Arc::clone(&state);
-            async move {
-                let token = value
-                    .get("authorization")
-                    .or_else(|| value.get("Authorization"))
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned)
-                    .or_else(|| {
-                        value
-                            .get("token")
-                            .and_then(|v| v.as_str())
-                            .map(|t| format!("Bearer {t}"))
-                    });
-                let caller = caller(&state, token.as_deref());
-                if let Caller::Invalid(why) = &caller {
-                    return Err(async_graphql::Error::new(why.clone()));
-                }
-                let mut data = Data::default();
-                data.insert(caller);
-                Ok(data)
-            }
-        }
-    };
-    state.metrics.ws_connected();
-    let connected = Connected(Arc::clone(&state.metrics));
-    let payload = payload.map(move |chunk| {
-        let _ = &connected;
-        chunk
-    });
-    GraphQLSubscription::new(MarketSchema::clone(&schema))
-        .on_connection_init(on_init)
-        .start(&request, payload)
+    websocket::start(
+        &request,
+        payload,
+        MarketSchema::clone(&schema),
+        Arc::clone(&state),
+    )
 }
 
 async fn graphiql() -> HttpResponse {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_graphql::{MergedObject, Schema};
 
 use super::codes::ErrorCodes;
+use super::limits::{DocumentLimits, LIMITS};
 use super::resolvers::admin::AdminMutation;
 use super::resolvers::auth::AuthMutation;
 use super::resolvers::bots::{BotMutation, BotQuery};
@@ -36,16 +37,15 @@ pub struct Mutation(
 
 pub type MarketSchema = Schema<Query, Mutation, Subscription>;
 
-/// Deep enough for any query the contract's types allow a client to need
-/// (holdings { company { financials } } and the like), shallow enough that
-/// a nested query cannot fan out without bound.
-pub const MAX_DEPTH: usize = 10;
+/// async-graphql's complexity (one a field, by default). Depth and size are
+/// bounded before this by [`DocumentLimits`], which also gives
+/// introspection its own depth allowance.
 pub const MAX_COMPLEXITY: usize = 2_000;
 
 pub fn build(state: Option<Arc<ApiState>>) -> MarketSchema {
     let builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .extension(ErrorCodes)
-        .limit_depth(MAX_DEPTH)
+        .extension(DocumentLimits(LIMITS))
         .limit_complexity(MAX_COMPLEXITY);
     match state {
         Some(state) => builder.data(state).finish(),

@@ -13,6 +13,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast;
 
 use super::rate_limit::RateLimiter;
+use super::transport::{InFlight, Sockets, TransportSettings};
 use super::types::NewsEvent;
 use crate::admin::AdminSessions;
 use crate::auth::Tokens;
@@ -48,6 +49,9 @@ pub struct ApiState {
     pub bots: Arc<Bots>,
     /// Scenarios running live in this server.
     pub scenarios: LiveRuns,
+    pub transport: TransportSettings,
+    pub sockets: Sockets,
+    pub in_flight: Arc<InFlight>,
 }
 
 impl ApiState {

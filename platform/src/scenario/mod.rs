@@ -18,6 +18,8 @@ pub use live::{Control, LiveOptions, LiveRuns, live_problems, status_name, stop_
 pub use load::{Loaded, load};
 pub use run::{RunOutcome, run_all};
 
+// Parsed once per process: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum ScenarioCommand {
     /// Check a scenario file and its scripts; every problem names its key.

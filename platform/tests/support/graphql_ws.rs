@@ -45,7 +45,7 @@ impl Protocol {
         }
     }
 
-    fn subscribe(self) -> &'static str {
+    pub fn subscribe(self) -> &'static str {
         match self {
             Protocol::TransportWs => "subscribe",
             Protocol::LegacyWs => "start",
@@ -139,7 +139,7 @@ impl WsClient {
     }
 
     /// The WebSocket upgrade alone, with the sub-protocol header.
-    async fn open(url: &str, protocol: Protocol) -> Result<WsClient, String> {
+    pub async fn open(url: &str, protocol: Protocol) -> Result<WsClient, String> {
         let (response, framed) = awc::Client::builder()
             .timeout(TIMEOUT)
             .finish()
@@ -148,7 +148,7 @@ impl WsClient {
             .max_frame_size(16 << 20)
             .connect()
             .await
-            .map_err(|e| format!("WebSocket upgrade to {url} failed: {e}"))?;
+            .map_err(|e| format!("WebSocket upgrade to {url} failed: {e} ({e:?})"))?;
         let agreed = response
             .headers()
             .get("sec-websocket-protocol")
@@ -231,7 +231,7 @@ impl WsClient {
         })
     }
 
-    fn send(&self, message: Value) {
+    pub fn send(&self, message: Value) {
         let _ = self.outgoing.send(message.to_string());
     }
 

@@ -830,11 +830,19 @@ pub fn spawn(options: SpawnOptions) -> anyhow::Result<Spawned> {
 }
 
 fn server_settings(database_url: String, rate_limit: Option<u32>) -> marketlab::startup::Settings {
+    let defaults = marketlab::startup::Settings::default();
     let mut settings = marketlab::startup::Settings {
         bind: "127.0.0.1:0".into(),
         demo: false,
         database_url,
-        ..marketlab::startup::Settings::default()
+        // Every simulated client connects from this one machine, and the
+        // subscribers share a few traders' accounts.
+        transport: marketlab::api::transport::TransportSettings {
+            ws_per_address: usize::MAX,
+            ws_per_account: usize::MAX,
+            ..defaults.transport
+        },
+        ..defaults
     };
     if let Some(per_second) = rate_limit {
         settings.rate_limit.per_second = per_second;
