@@ -189,6 +189,7 @@ impl Application {
                 .app_data(api_state.clone())
                 .configure(routes::configure)
                 .configure(api::http::configure)
+                .configure(crate::web::configure)
         })
         .listen(listener)?
         .run();
