@@ -12,19 +12,10 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, web};
 use rust_embed::RustEmbed;
 
+/// `web/dist`: each text file with its `.gz` and `.br` twins.
 #[derive(RustEmbed)]
 #[folder = "../web/dist"]
-#[exclude = "*.gz"]
-#[exclude = "*.br"]
 struct Assets;
-
-/// The precompressed twins, kept apart so that `Assets` lists only the
-/// files a client may ask for.
-#[derive(RustEmbed)]
-#[folder = "../web/dist"]
-#[include = "*.gz"]
-#[include = "*.br"]
-struct Compressed;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
@@ -67,7 +58,7 @@ async fn serve(request: HttpRequest) -> HttpResponse {
             .split(',')
             .any(|part| part.split(';').next().unwrap_or_default().trim() == encoding);
         accepted
-            .then(|| Compressed::get(&format!("{name}.{suffix}")))
+            .then(|| Assets::get(&format!("{name}.{suffix}")))
             .flatten()
             .map(|file| (encoding, file))
     });
@@ -90,12 +81,9 @@ async fn serve(request: HttpRequest) -> HttpResponse {
         }
         None => file.data,
     };
-    if request.method() == Method::HEAD {
-        response.finish()
-    } else {
-        response.body(match body {
-            Cow::Borrowed(bytes) => web::Bytes::from_static(bytes),
-            Cow::Owned(bytes) => web::Bytes::from(bytes),
-        })
-    }
+    // For HEAD, actix sends the headers (with the length) and no body.
+    response.body(match body {
+        Cow::Borrowed(bytes) => web::Bytes::from_static(bytes),
+        Cow::Owned(bytes) => web::Bytes::from(bytes),
+    })
 }

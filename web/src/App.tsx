@@ -1,7 +1,9 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { session } from './api/client';
-import { useAccount, useLink } from './api/hooks';
+import { useAccount, useLink, useQuery } from './api/hooks';
+import { MeDocument } from './api/documents';
+import type { Account } from './api/auth';
 import { MarketPage } from './pages/Market';
 import { SignInPage, SignUpPage } from './pages/Auth';
 
@@ -80,6 +82,16 @@ function RequireAccount({ children }: { children: React.ReactNode }) {
   return account ? <>{children}</> : <Redirect to="/signin" />;
 }
 
+/** The account's role as the server has it now: a granted role shows without signing in again. */
+function AccountWatch() {
+  const account = useAccount();
+  const { data } = useQuery(MeDocument, undefined, account === null);
+  useEffect(() => {
+    if (data) session.updateAccount(data.me as Account);
+  }, [data]);
+  return null;
+}
+
 /** A session that ends (reused refresh token, sign-out elsewhere) lands on sign-in once. */
 function SessionWatch() {
   const account = useAccount();
@@ -96,6 +108,7 @@ export function App() {
       <Header />
       <LinkState />
       <SessionWatch />
+      <AccountWatch />
       <main>
         <Suspense fallback={<p className="muted">Loading…</p>}>
           <Switch>

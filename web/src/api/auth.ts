@@ -91,6 +91,16 @@ export class Session {
     this.emit();
   }
 
+  /** The account as the server now sees it (a role granted since sign-in). */
+  updateAccount(account: Account) {
+    const tokens = this.tokens;
+    if (tokens === null || tokens.account.id !== account.id) return;
+    if (JSON.stringify(tokens.account) === JSON.stringify(account)) return;
+    this.tokens = { ...tokens, account };
+    this.storage.setItem(KEY, JSON.stringify(this.tokens));
+    this.emit();
+  }
+
   signOut(reason: string | null = null) {
     if (this.tokens === null && reason === this.endedBecause) return;
     this.tokens = null;

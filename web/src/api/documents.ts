@@ -213,3 +213,9 @@ export const ResumeScenarioDocument = graphql(`
 export const StopScenarioDocument = graphql(`
   mutation StopScenario($id: ID!) { stopScenario(id: $id) { id status } }
 `);
+
+export const MeDocument = graphql(`
+  query Me {
+    me { id username displayName role }
+  }
+`);
