@@ -10,8 +10,13 @@ use std::process::Command;
 const NEED_NODE: &str = "building the web client needs Node.js 20 or newer with npm on PATH: install them (for example `apt-get install nodejs npm`) and build again";
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let root = manifest.parent().expect("platform/ sits in the workspace").to_path_buf();
+    let manifest = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
+    let root = manifest
+        .parent()
+        .expect("platform/ sits in the workspace")
+        .to_path_buf();
     let web = root.join("web");
     for input in [
         "src",
@@ -25,7 +30,10 @@ fn main() {
     ] {
         println!("cargo:rerun-if-changed={}", web.join(input).display());
     }
-    println!("cargo:rerun-if-changed={}", root.join("schema.graphql").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("schema.graphql").display()
+    );
 
     check_node();
     if needs_install(&web) {
@@ -43,7 +51,12 @@ fn check_node() {
         .filter(|out| out.status.success())
         .and_then(|out| {
             let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
-            version.strip_prefix('v')?.split('.').next()?.parse::<u32>().ok()
+            version
+                .strip_prefix('v')?
+                .split('.')
+                .next()?
+                .parse::<u32>()
+                .ok()
         });
     let npm = Command::new("npm")
         .arg("--version")
@@ -57,7 +70,10 @@ fn check_node() {
 fn needs_install(web: &Path) -> bool {
     let installed = web.join("node_modules").join(".package-lock.json");
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    match (modified(&installed), modified(&web.join("package-lock.json"))) {
+    match (
+        modified(&installed),
+        modified(&web.join("package-lock.json")),
+    ) {
         (Some(installed), Some(lock)) => installed < lock,
         _ => true,
     }
@@ -72,5 +88,9 @@ fn npm(web: &Path, args: &[&str]) {
         .stdout(std::io::stderr())
         .status()
         .unwrap_or_else(|_| panic!("{NEED_NODE}"));
-    assert!(status.success(), "`npm {}` in web/ failed ({status}); its output is above", args.join(" "));
+    assert!(
+        status.success(),
+        "`npm {}` in web/ failed ({status}); its output is above",
+        args.join(" ")
+    );
 }

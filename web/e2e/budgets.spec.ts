@@ -31,6 +31,8 @@ test('budgets: first-page bytes and time to first quote', async ({ page }) => {
   const dir = join(import.meta.dirname, '..', 'test-results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'budgets.json'), JSON.stringify(figures, null, 2));
-  console.log(`budgets: first page JS+CSS ${(figures.jsCssTransferredBytes / 1024).toFixed(1)} KiB compressed; first quote on screen ${figures.firstQuoteMs} ms after navigation start`);
+  console.log(
+    `budgets: first page JS+CSS ${(figures.jsCssTransferredBytes / 1024).toFixed(1)} KiB compressed; first quote on screen ${figures.firstQuoteMs} ms after navigation start`,
+  );
   expect(figures.jsCssTransferredBytes).toBeLessThanOrEqual(250 * 1024);
 });

@@ -9,7 +9,10 @@ export const SCREENS = join(import.meta.dirname, '..', 'test-results', 'screens'
 export async function shot(page: Page, name: string) {
   mkdirSync(SCREENS, { recursive: true });
   const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
-  const title = base.info().title.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  const title = base
+    .info()
+    .title.replace(/[^a-z0-9]+/gi, '-')
+    .toLowerCase();
   await page.screenshot({ path: join(SCREENS, `${title}--${name}--${width}x${height}.png`), fullPage: true });
 }
 

@@ -54,7 +54,20 @@ export class Server {
     const log = openSync(join(this.dir, 'serve.log'), 'a');
     this.child = spawn(
       binary(),
-      ['serve', '--demo', '--bind', `127.0.0.1:${this.port}`, '--database-url', this.databaseUrl, '--bot-speedup', '10', '--rate-limit', '1000', '--rate-burst', '3000'],
+      [
+        'serve',
+        '--demo',
+        '--bind',
+        `127.0.0.1:${this.port}`,
+        '--database-url',
+        this.databaseUrl,
+        '--bot-speedup',
+        '10',
+        '--rate-limit',
+        '1000',
+        '--rate-burst',
+        '3000',
+      ],
       { stdio: ['ignore', log, log], env: { ...process.env, RUST_LOG: 'warn' } },
     );
     const deadline = Date.now() + 90_000;

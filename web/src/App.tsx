@@ -54,7 +54,12 @@ function Header() {
       </Link>
       <Nav />
       <div className="who">
-        <span className={`dot ${link}`} title={link === 'live' ? 'Live' : link === 'down' ? 'Disconnected' : 'Connecting'} data-testid="link" data-link={link} />
+        <span
+          className={`dot ${link}`}
+          title={link === 'live' ? 'Live' : link === 'down' ? 'Disconnected' : 'Connecting'}
+          data-testid="link"
+          data-link={link}
+        />
         {account ? (
           <>
             <span className="muted" data-testid="who">

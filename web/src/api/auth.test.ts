@@ -21,7 +21,7 @@ const tokens = (n: number, expiresInS: number): Tokens => ({
   expiresAt: new Date(NOW + expiresInS * 1000).toISOString(),
   account: { id: '1', username: 'ann', displayName: 'Ann', role: 'INDIVIDUAL' },
 });
-const noLock = <T,>(run: () => Promise<T>) => run();
+const noLock = <T>(run: () => Promise<T>) => run();
 
 describe('token refresh', () => {
   it('refreshes only near expiry', () => {
@@ -32,11 +32,16 @@ describe('token refresh', () => {
   it('uses the access token while fresh, then swaps the refresh token once for concurrent callers', async () => {
     const storage = new Memory();
     let calls = 0;
-    const s = new Session(storage, async (rt) => {
-      calls += 1;
-      expect(rt).toBe('refresh1');
-      return tokens(2, 900);
-    }, () => NOW, noLock);
+    const s = new Session(
+      storage,
+      async (rt) => {
+        calls += 1;
+        expect(rt).toBe('refresh1');
+        return tokens(2, 900);
+      },
+      () => NOW,
+      noLock,
+    );
     s.signIn(tokens(1, 900));
     expect(await s.accessToken()).toBe('access1');
     s.signIn(tokens(1, 10));
@@ -48,9 +53,14 @@ describe('token refresh', () => {
 
   it('signs out once when the server refuses the refresh token (reused)', async () => {
     const storage = new Memory();
-    const s = new Session(storage, async () => {
-      throw new RefreshRefused('refresh token reused');
-    }, () => NOW, noLock);
+    const s = new Session(
+      storage,
+      async () => {
+        throw new RefreshRefused('refresh token reused');
+      },
+      () => NOW,
+      noLock,
+    );
     let events = 0;
     s.subscribe(() => (events += 1));
     s.signIn(tokens(1, 10));
@@ -63,9 +73,14 @@ describe('token refresh', () => {
   });
 
   it('keeps the session through a network failure', async () => {
-    const s = new Session(new Memory(), async () => {
-      throw new Error('offline');
-    }, () => NOW, noLock);
+    const s = new Session(
+      new Memory(),
+      async () => {
+        throw new Error('offline');
+      },
+      () => NOW,
+      noLock,
+    );
     s.signIn(tokens(1, 10));
     await expect(s.accessToken()).rejects.toThrow('offline');
     expect(s.account).not.toBeNull();
@@ -74,10 +89,15 @@ describe('token refresh', () => {
   it('takes a token another tab refreshed instead of spending the old one', async () => {
     const storage = new Memory();
     let calls = 0;
-    const s = new Session(storage, async () => {
-      calls += 1;
-      return tokens(9, 900);
-    }, () => NOW, noLock);
+    const s = new Session(
+      storage,
+      async () => {
+        calls += 1;
+        return tokens(9, 900);
+      },
+      () => NOW,
+      noLock,
+    );
     s.signIn(tokens(1, 10));
     storage.setItem('marketlab.session', JSON.stringify(tokens(2, 900)));
     expect(await s.accessToken()).toBe('access2');

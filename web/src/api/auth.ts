@@ -41,10 +41,7 @@ export function needsRefresh(tokens: Tokens, nowMs: number, marginMs = REFRESH_M
 
 type Lock = <T>(run: () => Promise<T>) => Promise<T>;
 
-const webLock: Lock = (run) =>
-  typeof navigator !== 'undefined' && navigator.locks
-    ? navigator.locks.request('marketlab.refresh', run)
-    : run();
+const webLock: Lock = (run) => (typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('marketlab.refresh', run) : run());
 
 export class Session {
   private tokens: Tokens | null;

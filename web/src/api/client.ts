@@ -112,7 +112,8 @@ function client(): Client {
   if (ws === null) {
     ws = createClient({
       url: wsUrl(),
-      lazy: true,
+      // Always connected, so every page knows when the server is gone.
+      lazy: false,
       keepAlive: 10_000,
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: () => true,
@@ -135,11 +136,18 @@ function client(): Client {
 
 // A new identity needs a new connection: the old one's subscriptions end and
 // the pages subscribe again (their hooks depend on the account).
+let identity = session.account?.id ?? null;
 session.subscribe(() => {
+  const next = session.account?.id ?? null;
+  if (next === identity) return;
+  identity = next;
   const old = ws;
   ws = null;
-  old?.dispose();
+  void old?.dispose();
+  client();
 });
+
+client();
 
 export interface Sink<R> {
   next(data: R): void;

@@ -63,12 +63,7 @@ export function useQuery<R, V>(doc: TypedDocumentString<R, V>, variables?: V, sk
  * Subscribes while mounted (again when the variables or the account
  * change); updates reach `onBatch` at most once per animation frame.
  */
-export function useSubscription<R, V>(
-  doc: TypedDocumentString<R, V>,
-  variables: V,
-  onBatch: (items: R[]) => void,
-  skip = false,
-) {
+export function useSubscription<R, V>(doc: TypedDocumentString<R, V>, variables: V, onBatch: (items: R[]) => void, skip = false) {
   const key = JSON.stringify(variables ?? {});
   const account = useAccount();
   const handler = useRef(onBatch);

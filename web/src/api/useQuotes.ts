@@ -16,6 +16,17 @@ export function useQuotes(symbols: string[], initial: Quote[] = []): Record<stri
     if (reconnects > 0) setQuotes({});
   }, [reconnects]);
   const sorted = [...symbols].sort();
-  useSubscription(QuotesSubscription, { symbols: sorted }, (batch) => setQuotes((q) => applyQuotes(q, batch.map((b) => b.quotes))), sorted.length === 0);
+  useSubscription(
+    QuotesSubscription,
+    { symbols: sorted },
+    (batch) =>
+      setQuotes((q) =>
+        applyQuotes(
+          q,
+          batch.map((b) => b.quotes),
+        ),
+      ),
+    sorted.length === 0,
+  );
   return quotes;
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { ApiError, gql } from '../api/client';
 import { PlaceOrderDocument, TicketAccountDocument } from '../api/documents';
@@ -33,6 +33,11 @@ export function Ticket({ symbol, tickSize, halted, bid, ask, last }: TicketProps
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<{ field: TicketField; text: string; code: string } | null>(null);
   const [placed, setPlaced] = useState<string | null>(null);
+
+  // Start the limit price at the last trade once it is known.
+  useEffect(() => {
+    if (last) setLimitPrice((p) => p || last);
+  }, [last]);
 
   if (!account) {
     return (
@@ -135,20 +140,43 @@ export function Ticket({ symbol, tickSize, halted, bid, ask, last }: TicketProps
       </div>
       <label>
         Quantity
-        <input name="quantity" inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} aria-invalid={!!fieldError('quantity')} aria-describedby="quantity-error" />
+        <input
+          name="quantity"
+          inputMode="numeric"
+          value={quantity}
+          onChange={(e) => setQuantity(e.target.value)}
+          aria-invalid={!!fieldError('quantity')}
+          aria-describedby="quantity-error"
+        />
         {fieldError('quantity')}
       </label>
       {needsLimit(type) && (
         <label>
           Limit price
-          <input name="limitPrice" inputMode="decimal" placeholder={last ?? ''} value={limitPrice} onChange={(e) => setLimitPrice(e.target.value)} aria-invalid={!!fieldError('limitPrice')} aria-describedby="limitPrice-error" />
+          <input
+            name="limitPrice"
+            inputMode="decimal"
+            placeholder={last ?? ''}
+            value={limitPrice}
+            onChange={(e) => setLimitPrice(e.target.value)}
+            aria-invalid={!!fieldError('limitPrice')}
+            aria-describedby="limitPrice-error"
+          />
           {fieldError('limitPrice')}
         </label>
       )}
       {needsStop(type) && (
         <label>
           Stop price
-          <input name="stopPrice" inputMode="decimal" placeholder={last ?? ''} value={stopPrice} onChange={(e) => setStopPrice(e.target.value)} aria-invalid={!!fieldError('stopPrice')} aria-describedby="stopPrice-error" />
+          <input
+            name="stopPrice"
+            inputMode="decimal"
+            placeholder={last ?? ''}
+            value={stopPrice}
+            onChange={(e) => setStopPrice(e.target.value)}
+            aria-invalid={!!fieldError('stopPrice')}
+            aria-describedby="stopPrice-error"
+          />
           {fieldError('stopPrice')}
         </label>
       )}

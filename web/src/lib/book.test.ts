@@ -6,11 +6,21 @@ import { applyQuotes } from './quotes';
 const book = (sequence: number, bid: string, ask: string): Book => ({
   symbol: 'ACME',
   sequence,
-  bids: [{ price: bid, quantity: 100, orders: 1 }, { price: '99.00', quantity: 300, orders: 2 }],
+  bids: [
+    { price: bid, quantity: 100, orders: 1 },
+    { price: '99.00', quantity: 300, orders: 2 },
+  ],
   asks: [{ price: ask, quantity: 50, orders: 1 }],
 });
 
-const trade = (id: string, sequence: number, price: string, at: string, quantity = 10): Trade => ({ id, sequence, price, quantity, aggressorSide: 'BUY', executedAt: at });
+const trade = (id: string, sequence: number, price: string, at: string, quantity = 10): Trade => ({
+  id,
+  sequence,
+  price,
+  quantity,
+  aggressorSide: 'BUY',
+  executedAt: at,
+});
 
 describe('ladder updates', () => {
   it('keeps the newest book of a batch, ignoring late ones', () => {
@@ -29,7 +39,11 @@ describe('ladder updates', () => {
     expect(spread(book(1, '100.00', '100.10'))).toBe('0.10');
   });
   it('merges the tape newest first without duplicates', () => {
-    const tape = mergeTape([trade('1', 1, '1.00', '2026-01-01T00:00:00Z')], [trade('2', 2, '1.01', '2026-01-01T00:00:01Z'), trade('1', 1, '1.00', '2026-01-01T00:00:00Z')], 10);
+    const tape = mergeTape(
+      [trade('1', 1, '1.00', '2026-01-01T00:00:00Z')],
+      [trade('2', 2, '1.01', '2026-01-01T00:00:01Z'), trade('1', 1, '1.00', '2026-01-01T00:00:00Z')],
+      10,
+    );
     expect(tape.map((t) => t.id)).toEqual(['2', '1']);
   });
   it('moves the forming candle and opens the next', () => {
@@ -55,12 +69,26 @@ describe('frame batching', () => {
   it('hands over everything pushed before the frame, once', () => {
     const frames: (() => void)[] = [];
     const flushed: number[][] = [];
-    const b = frameBatcher<number>((items) => flushed.push(items), (run) => frames.push(run), () => {});
+    const b = frameBatcher<number>(
+      (items) => flushed.push(items),
+      (run) => frames.push(run),
+      () => {},
+    );
     for (let i = 0; i < 50; i++) b.push(i);
     expect(frames.length).toBe(1);
     frames[0]();
     expect(flushed).toEqual([Array.from({ length: 50 }, (_, i) => i)]);
     b.push(99);
     expect(frames.length).toBe(2);
+  });
+});
+
+describe('script errors', () => {
+  it('finds the line and column and keeps the message apart', async () => {
+    const { errorPosition, withoutPosition } = await import('./scriptError');
+    expect(errorPosition("line 2, column 13: Unexpected ';'")).toEqual({ line: 2, column: 13 });
+    expect(errorPosition('line 7: oops')).toEqual({ line: 7, column: null });
+    expect(errorPosition('no position')).toBeNull();
+    expect(withoutPosition("line 2, column 13: Unexpected ';'")).toBe("Unexpected ';'");
   });
 });

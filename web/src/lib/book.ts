@@ -45,13 +45,15 @@ export function ladderRows(book: Book | null, depth = 10): LadderRow[] {
   const asks = book.asks.slice(0, depth);
   const bids = book.bids.slice(0, depth);
   const largest = Math.max(1, ...asks.map((l) => l.quantity), ...bids.map((l) => l.quantity));
-  const row = (side: 'ask' | 'bid') => (l: Level): LadderRow => ({
-    side,
-    price: l.price,
-    quantity: l.quantity,
-    orders: l.orders,
-    depth: l.quantity / largest,
-  });
+  const row =
+    (side: 'ask' | 'bid') =>
+    (l: Level): LadderRow => ({
+      side,
+      price: l.price,
+      quantity: l.quantity,
+      orders: l.orders,
+      depth: l.quantity / largest,
+    });
   return [...asks.map(row('ask')).reverse(), ...bids.map(row('bid'))];
 }
 
@@ -116,8 +118,5 @@ export function applyTrade(candles: Candle[], trade: Trade, interval: Interval):
     return [...candles.slice(0, -1), next];
   }
   if (last && Date.parse(last.start) > startMs) return candles;
-  return [
-    ...candles,
-    { start, open: trade.price, high: trade.price, low: trade.price, close: trade.price, volume: trade.quantity },
-  ];
+  return [...candles, { start, open: trade.price, high: trade.price, low: trade.price, close: trade.price, volume: trade.quantity }];
 }

@@ -79,11 +79,7 @@ function commission(notional: Big, fees: Fees): Big {
 export function estimate(input: TicketInput, fees: Fees = DEFAULT_FEES): Estimate | null {
   const errors = validate(input);
   if (Object.keys(errors).length > 0) return null;
-  const price = needsLimit(input.type)
-    ? input.limitPrice
-    : input.type === 'STOP'
-      ? input.stopPrice
-      : input.marketPrice;
+  const price = needsLimit(input.type) ? input.limitPrice : input.type === 'STOP' ? input.stopPrice : input.marketPrice;
   if (price === null) return null;
   const notional = big(price).times(input.quantity.trim());
   const fee = commission(notional, fees);

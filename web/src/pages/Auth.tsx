@@ -29,7 +29,11 @@ export function SignInPage() {
   return (
     <section className="panel narrow">
       <h1>Sign in</h1>
-      {ended && <p className="notice" data-testid="session-ended">{ended}</p>}
+      {ended && (
+        <p className="notice" data-testid="session-ended">
+          {ended}
+        </p>
+      )}
       <form onSubmit={submit} className="stack">
         <label>
           Username

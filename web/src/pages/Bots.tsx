@@ -6,7 +6,7 @@ import { ScriptEditor, type EditorMark } from '../components/Editor';
 import { ErrorNote, Num, Panel } from '../components/ui';
 import { useAction } from '../components/useAction';
 import { isDecimal } from '../lib/money';
-import { errorPosition } from '../lib/scriptError';
+import { errorPosition, withoutPosition } from '../lib/scriptError';
 
 const STARTER = `// Bids one tick under the best bid, re-deciding every two seconds.
 fn on_tick(ctx) {
@@ -127,99 +127,100 @@ export default function BotsPage() {
   const position = save.error?.code === 'SCRIPT_ERROR' ? errorPosition(save.error.message) : null;
 
   return (
-    <div className="page bots grid-cards">
-      <Panel
-        title="Script"
-        className="wide"
-        actions={
-          <label className="inline-label">
-            Open
-            <select value="" onChange={(e) => load(e.target.value)} name="open">
-              <option value="">saved scripts…</option>
-              {scripts.map((s) => (
-                <option key={s.name}>{s.name}</option>
-              ))}
-            </select>
-          </label>
-        }
-      >
-        <div className="stack">
-          <label>
-            Name
-            <input name="scriptName" value={name} onChange={(e) => setName(e.target.value)} />
-          </label>
-          <ScriptEditor value={source} onChange={setSource} mark={mark} />
-          {position && (
-            <p className="error" role="alert" data-testid="script-error">
-              Line {position.line}
-              {position.column !== null && <>, column {position.column}</>}: {save.error?.message}
-            </p>
-          )}
-          {!position && <ErrorNote error={save.error} />}
-          {save.done && (
-            <p className="ok" role="status">
-              {save.done}
-            </p>
-          )}
-          <div className="buttons">
-            <button type="button" onClick={saveScript} disabled={save.busy}>
-              Save script
-            </button>
-          </div>
-        </div>
-      </Panel>
-      <Panel title="Start bots">
-        <form
-          className="stack"
-          aria-label="Start bots"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void start.run(async () => {
-              try {
-                JSON.parse(run.params);
-              } catch {
-                throw new ApiError('BAD_USER_INPUT', 'params must be a JSON object');
-              }
-              if (!isDecimal(run.cash)) throw new ApiError('BAD_USER_INPUT', 'cash must be an amount like 100000.00');
-              const r = await gql(StartBotsDocument, { input: { script: run.script, count: Number(run.count), cash: run.cash, params: run.params } });
-              return `Started ${r.startBots.length} bot${r.startBots.length === 1 ? '' : 's'}.`;
-            });
-          }}
+    <div className="page bots">
+      <div className="bots-top">
+        <Panel
+          title="Script"
+          actions={
+            <label className="inline-label">
+              Open
+              <select value="" onChange={(e) => load(e.target.value)} name="open">
+                <option value="">saved scripts…</option>
+                {scripts.map((s) => (
+                  <option key={s.name}>{s.name}</option>
+                ))}
+              </select>
+            </label>
+          }
         >
-          <label>
-            Script
-            <select name="runScript" value={run.script} onChange={(e) => setRun({ ...run, script: e.target.value })} required>
-              <option value="">choose…</option>
-              {scripts.map((s) => (
-                <option key={s.name}>{s.name}</option>
-              ))}
-            </select>
-          </label>
-          <div className="row2">
+          <div className="stack">
             <label>
-              Count
-              <input name="count" inputMode="numeric" value={run.count} onChange={(e) => setRun({ ...run, count: e.target.value })} />
+              Name
+              <input name="scriptName" value={name} onChange={(e) => setName(e.target.value)} />
             </label>
-            <label>
-              Cash each
-              <input name="cash" inputMode="decimal" value={run.cash} onChange={(e) => setRun({ ...run, cash: e.target.value })} />
-            </label>
+            <ScriptEditor value={source} onChange={setSource} mark={mark} />
+            {position && (
+              <p className="error" role="alert" data-testid="script-error">
+                Line {position.line}
+                {position.column !== null && <>, column {position.column}</>}: {withoutPosition(save.error?.message ?? '')}
+              </p>
+            )}
+            {!position && <ErrorNote error={save.error} />}
+            {save.done && (
+              <p className="ok" role="status">
+                {save.done}
+              </p>
+            )}
+            <div className="buttons">
+              <button type="button" onClick={saveScript} disabled={save.busy}>
+                Save script
+              </button>
+            </div>
           </div>
-          <label>
-            Params (JSON)
-            <textarea name="params" rows={3} value={run.params} onChange={(e) => setRun({ ...run, params: e.target.value })} />
-          </label>
-          <ErrorNote error={start.error} />
-          {start.done && (
-            <p className="ok" role="status">
-              {start.done}
-            </p>
-          )}
-          <button type="submit" disabled={start.busy}>
-            Start
-          </button>
-        </form>
-      </Panel>
+        </Panel>
+        <Panel title="Start bots">
+          <form
+            className="stack"
+            aria-label="Start bots"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void start.run(async () => {
+                try {
+                  JSON.parse(run.params);
+                } catch {
+                  throw new ApiError('BAD_USER_INPUT', 'params must be a JSON object');
+                }
+                if (!isDecimal(run.cash)) throw new ApiError('BAD_USER_INPUT', 'cash must be an amount like 100000.00');
+                const r = await gql(StartBotsDocument, { input: { script: run.script, count: Number(run.count), cash: run.cash, params: run.params } });
+                return `Started ${r.startBots.length} bot${r.startBots.length === 1 ? '' : 's'}.`;
+              });
+            }}
+          >
+            <label>
+              Script
+              <select name="runScript" value={run.script} onChange={(e) => setRun({ ...run, script: e.target.value })} required>
+                <option value="">choose…</option>
+                {scripts.map((s) => (
+                  <option key={s.name}>{s.name}</option>
+                ))}
+              </select>
+            </label>
+            <div className="row2">
+              <label>
+                Count
+                <input name="count" inputMode="numeric" value={run.count} onChange={(e) => setRun({ ...run, count: e.target.value })} />
+              </label>
+              <label>
+                Cash each
+                <input name="cash" inputMode="decimal" value={run.cash} onChange={(e) => setRun({ ...run, cash: e.target.value })} />
+              </label>
+            </div>
+            <label>
+              Params (JSON)
+              <textarea name="params" rows={3} value={run.params} onChange={(e) => setRun({ ...run, params: e.target.value })} />
+            </label>
+            <ErrorNote error={start.error} />
+            {start.done && (
+              <p className="ok" role="status">
+                {start.done}
+              </p>
+            )}
+            <button type="submit" disabled={start.busy}>
+              Start
+            </button>
+          </form>
+        </Panel>
+      </div>
       <BotsTable />
     </div>
   );

@@ -15,10 +15,25 @@ function Ladder({ symbol }: { symbol: string }) {
   const [book, setBook] = useState<Book | null>(null);
   const reconnects = useReconnects();
   useEffect(() => setBook(null), [symbol, reconnects]);
-  useSubscription(BookSubscription, { symbol }, (batch) => setBook((b) => applyBooks(b, batch.map((x) => x.orderBook as Book))));
+  useSubscription(BookSubscription, { symbol }, (batch) =>
+    setBook((b) =>
+      applyBooks(
+        b,
+        batch.map((x) => x.orderBook as Book),
+      ),
+    ),
+  );
   const rows = ladderRows(book, 10);
   return (
-    <Panel title="Order book" actions={<span className="muted small">spread <span className="num">{formatMoney(spread(book))}</span></span>} className="ladder-panel">
+    <Panel
+      title="Order book"
+      actions={
+        <span className="muted small">
+          spread <span className="num">{formatMoney(spread(book))}</span>
+        </span>
+      }
+      className="ladder-panel"
+    >
       <table className="ladder" data-testid="ladder" data-sequence={book?.sequence ?? ''}>
         <thead>
           <tr>
@@ -143,7 +158,14 @@ export default function CompanyPage({ symbol }: { symbol: string }) {
           actions={
             <div className="segmented small" role="radiogroup" aria-label="Interval">
               {INTERVALS.map((i) => (
-                <button key={i} type="button" role="radio" aria-checked={interval === i} className={interval === i ? 'on' : ''} onClick={() => setChartInterval(i)}>
+                <button
+                  key={i}
+                  type="button"
+                  role="radio"
+                  aria-checked={interval === i}
+                  className={interval === i ? 'on' : ''}
+                  onClick={() => setChartInterval(i)}
+                >
                   {i}
                 </button>
               ))}
@@ -153,10 +175,23 @@ export default function CompanyPage({ symbol }: { symbol: string }) {
           <CandleChart candles={candles} resetKey={`${symbol}:${interval}:${candlesQuery.data ? 'data' : 'none'}`} />
         </Panel>
         <Panel title="Trade" className="ticket-panel">
-          {company && <Ticket symbol={symbol} tickSize={company.tickSize} halted={company.halted} bid={q?.bid} ask={q?.ask} last={q?.last ?? company.lastPrice} />}
+          {company && (
+            <Ticket symbol={symbol} tickSize={company.tickSize} halted={company.halted} bid={q?.bid} ask={q?.ask} last={q?.last ?? company.lastPrice} />
+          )}
         </Panel>
         <Ladder symbol={symbol} />
-        <Tape symbol={symbol} initial={initialTrades} onTrades={(trades) => setCandles((c) => trades.slice().reverse().reduce((acc, t) => applyTrade(acc, t, interval), c))} />
+        <Tape
+          symbol={symbol}
+          initial={initialTrades}
+          onTrades={(trades) =>
+            setCandles((c) =>
+              trades
+                .slice()
+                .reverse()
+                .reduce((acc, t) => applyTrade(acc, t, interval), c),
+            )
+          }
+        />
         <Panel title="Company" className="info-panel">
           {company && (
             <dl className="facts">

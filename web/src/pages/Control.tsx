@@ -63,7 +63,15 @@ export default function ControlPage() {
   const halt = useAction();
   const [haltSymbol, setHaltSymbol] = useState('');
   const list = useAction();
-  const [listing, bindListing] = useFields({ symbol: '', name: '', sector: '', sharesOutstanding: '1000000', ipoPrice: '100.00', tickSize: '0.01', issuerAccountId: '' });
+  const [listing, bindListing] = useFields({
+    symbol: '',
+    name: '',
+    sector: '',
+    sharesOutstanding: '1000000',
+    ipoPrice: '100.00',
+    tickSize: '0.01',
+    issuerAccountId: '',
+  });
   const delist = useAction();
   const [delistSymbol, setDelistSymbol] = useState('');
   const sector = useAction();
@@ -94,10 +102,23 @@ export default function ControlPage() {
               {symbolSelect(haltSymbol, setHaltSymbol, 'the whole market', 'haltSymbol')}
             </label>
             <div className="buttons">
-              <button type="button" className="sell" disabled={halt.busy} onClick={() => halt.run(async () => (await gql(HaltDocument, { symbol: haltSymbol || null }), reload(), `Halted ${haltSymbol || 'the market'}.`))}>
+              <button
+                type="button"
+                className="sell"
+                disabled={halt.busy}
+                onClick={() =>
+                  halt.run(async () => (await gql(HaltDocument, { symbol: haltSymbol || null }), reload(), `Halted ${haltSymbol || 'the market'}.`))
+                }
+              >
                 Halt
               </button>
-              <button type="button" disabled={halt.busy} onClick={() => halt.run(async () => (await gql(ResumeDocument, { symbol: haltSymbol || null }), reload(), `Resumed ${haltSymbol || 'the market'}.`))}>
+              <button
+                type="button"
+                disabled={halt.busy}
+                onClick={() =>
+                  halt.run(async () => (await gql(ResumeDocument, { symbol: haltSymbol || null }), reload(), `Resumed ${haltSymbol || 'the market'}.`))
+                }
+              >
                 Resume
               </button>
             </div>
@@ -151,7 +172,9 @@ export default function ControlPage() {
             action={list}
             label="List a company"
             onSubmit={async () => {
-              const r = await gql(ListCompanyDocument, { input: { ...listing, symbol: listing.symbol.toUpperCase(), sharesOutstanding: Number(listing.sharesOutstanding) } });
+              const r = await gql(ListCompanyDocument, {
+                input: { ...listing, symbol: listing.symbol.toUpperCase(), sharesOutstanding: Number(listing.sharesOutstanding) },
+              });
               reload();
               return `Listed ${r.listCompany.symbol}.`;
             }}

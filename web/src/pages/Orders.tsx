@@ -42,7 +42,14 @@ export default function OrdersPage() {
   useEffect(() => {
     if (data) setOrders((m) => applyOrders(m, data.myOrders));
   }, [data]);
-  useSubscription(MyOrdersSubscription, {}, (batch) => setOrders((m) => applyOrders(m, batch.map((b) => b.myOrders))));
+  useSubscription(MyOrdersSubscription, {}, (batch) =>
+    setOrders((m) =>
+      applyOrders(
+        m,
+        batch.map((b) => b.myOrders),
+      ),
+    ),
+  );
   const all = [...orders.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : Number(b.id) - Number(a.id)));
   const open = all.filter((o) => OPEN.has(o.status));
   const done = all.filter((o) => !OPEN.has(o.status));
@@ -125,7 +132,12 @@ export default function OrdersPage() {
               <details>
                 <summary>
                   <span className="sym">{o.symbol}</span> <span className={o.side === 'BUY' ? 'up' : 'down'}>{o.side.toLowerCase()}</span>{' '}
-                  <Count value={o.filledQuantity} />/<Count value={o.quantity} /> {o.averageFillPrice && <>at <Num value={o.averageFillPrice} /></>}{' '}
+                  <Count value={o.filledQuantity} />/<Count value={o.quantity} />{' '}
+                  {o.averageFillPrice && (
+                    <>
+                      at <Num value={o.averageFillPrice} />
+                    </>
+                  )}{' '}
                   <span className="badge">{o.status.toLowerCase()}</span> <Time at={o.createdAt} full />
                   {o.reason && <span className="muted small"> — {o.reason}</span>}
                 </summary>

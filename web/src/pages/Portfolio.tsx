@@ -81,7 +81,16 @@ export default function PortfolioPage() {
         <div className="card">
           <span className="label">Equity</span>
           <span className="value" data-testid="equity">
-            <Num value={me ? equity(me.cash, valued.map((x) => x.v.marketValue)) : null} />
+            <Num
+              value={
+                me
+                  ? equity(
+                      me.cash,
+                      valued.map((x) => x.v.marketValue),
+                    )
+                  : null
+              }
+            />
           </span>
         </div>
         <div className="card">
@@ -91,7 +100,20 @@ export default function PortfolioPage() {
           </span>
         </div>
       </section>
-      <Panel title="Cash" actions={me && <span className="muted small">Account ID <span className="num" data-testid="account-id">{me.id}</span> · {me.accountNumber}</span>}>
+      <Panel
+        title="Cash"
+        actions={
+          me && (
+            <span className="muted small">
+              Account ID{' '}
+              <span className="num" data-testid="account-id">
+                {me.id}
+              </span>{' '}
+              · {me.accountNumber}
+            </span>
+          )
+        }
+      >
         <CashForm onDone={reload} />
       </Panel>
       <div className="two">

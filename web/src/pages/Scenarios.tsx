@@ -54,7 +54,8 @@ export default function ScenariosPage() {
                 <span className="buttons">
                   {r.status === 'RUNNING' && control('Pause', async (id) => (await gql(PauseScenarioDocument, { id })).pauseScenario.status, r.id)}
                   {r.status === 'PAUSED' && control('Resume', async (id) => (await gql(ResumeScenarioDocument, { id })).resumeScenario.status, r.id)}
-                  {(r.status === 'RUNNING' || r.status === 'PAUSED') && control('Stop', async (id) => (await gql(StopScenarioDocument, { id })).stopScenario.status, r.id)}
+                  {(r.status === 'RUNNING' || r.status === 'PAUSED') &&
+                    control('Stop', async (id) => (await gql(StopScenarioDocument, { id })).stopScenario.status, r.id)}
                 </span>
               </div>
               {r.summary && (
