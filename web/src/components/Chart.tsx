@@ -26,7 +26,7 @@ export function CandleChart({ candles, resetKey }: { candles: Candle[]; resetKey
       autoSize: true,
       layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#9aa4b2', fontFamily: 'inherit' },
       grid: { vertLines: { color: '#1f2733' }, horzLines: { color: '#1f2733' } },
-      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2a3441' },
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2a3441', rightOffset: 6, barSpacing: 10 },
       rightPriceScale: { borderColor: '#2a3441' },
     });
     series.current = c.addSeries(CandlestickSeries, {
