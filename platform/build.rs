@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const NEED_NODE: &str = "building the web client needs Node.js 20 or newer with npm on PATH: install them (for example `apt-get install nodejs npm`) and build again";
+const NEED_NODE: &str = "building the web client needs Node.js 20 or newer with npm on PATH: install them and build again";
 
 fn main() {
     let manifest = PathBuf::from(
@@ -20,7 +20,6 @@ fn main() {
     let web = root.join("web");
     for input in [
         "src",
-        "public",
         "index.html",
         "package.json",
         "package-lock.json",
@@ -36,6 +35,10 @@ fn main() {
     );
 
     check_node();
+    // One build at a time: two cargo commands (or profiles) may run this
+    // script at once, and both would write web/dist.
+    let lock = std::fs::File::create(web.join(".build.lock")).expect("web/ is writable");
+    lock.lock().expect("web/.build.lock can be locked");
     if needs_install(&web) {
         npm(&web, &["ci", "--no-audit", "--no-fund"]);
     }

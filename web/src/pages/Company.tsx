@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { BookSubscription, CandlesDocument, CompanyDocument, NewsSubscription, TradesSubscription } from '../api/documents';
 import { useQuery, useReconnects, useSubscription } from '../api/hooks';
@@ -114,7 +114,14 @@ export default function CompanyPage({ symbol }: { symbol: string }) {
   const [interval, setChartInterval] = useState<Interval>('M1');
   const candlesQuery = useQuery(CandlesDocument, { symbol, interval });
   const [candles, setCandles] = useState<Candle[]>([]);
-  useEffect(() => setCandles((candlesQuery.data?.candles as Candle[]) ?? []), [candlesQuery.data]);
+  // The newest trade seen; the candles answered count everything up to
+  // about then, so only later trades move the forming candle.
+  const lastTrade = useRef(0);
+  const candleBase = useRef(0);
+  useEffect(() => {
+    candleBase.current = lastTrade.current;
+    setCandles((candlesQuery.data?.candles as Candle[]) ?? []);
+  }, [candlesQuery.data]);
   const company = data?.company;
   const quotes = useQuotes([symbol], company ? [company.quote] : []);
   const q = quotes[symbol] ?? company?.quote;
@@ -122,6 +129,7 @@ export default function CompanyPage({ symbol }: { symbol: string }) {
   useEffect(() => setNews(data?.news ?? []), [data]);
   useSubscription(NewsSubscription, {}, (batch) => setNews((n) => [...batch.map((b) => b.news), ...n].slice(0, 50)));
   const initialTrades = (data?.trades as Trade[]) ?? [];
+  if (initialTrades.length > 0) lastTrade.current = Math.max(lastTrade.current, initialTrades[0].sequence);
 
   if (error) return <ErrorNote error={error} />;
   if (data && !company) {
@@ -183,14 +191,11 @@ export default function CompanyPage({ symbol }: { symbol: string }) {
         <Tape
           symbol={symbol}
           initial={initialTrades}
-          onTrades={(trades) =>
-            setCandles((c) =>
-              trades
-                .slice()
-                .reverse()
-                .reduce((acc, t) => applyTrade(acc, t, interval), c),
-            )
-          }
+          onTrades={(trades) => {
+            const fresh = trades.filter((t) => t.sequence > candleBase.current).sort((a, b) => a.sequence - b.sequence);
+            lastTrade.current = Math.max(lastTrade.current, ...trades.map((t) => t.sequence));
+            if (fresh.length > 0) setCandles((c) => fresh.reduce((acc, t) => applyTrade(acc, t, interval), c));
+          }}
         />
         <Panel title="Company" className="info-panel">
           {company && (
