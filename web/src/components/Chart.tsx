@@ -55,7 +55,7 @@ export function CandleChart({ candles, resetKey }: { candles: Candle[]; resetKey
       s.update(point(last));
     } else {
       s.setData(candles.map(point));
-      if (!same) chart.current?.timeScale().fitContent();
+      if (!same) chart.current?.timeScale().scrollToRealTime();
     }
     shown.current = { key: resetKey, count: candles.length };
   }, [candles, resetKey]);
