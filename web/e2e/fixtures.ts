@@ -49,8 +49,8 @@ export async function signUp(page: Page, username: string, role: 'INDIVIDUAL' | 
   await expect(page).toHaveURL(/\/portfolio$/);
 }
 
-export async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/signin');
+export async function signIn(page: Page, username: string, password: string, base = '') {
+  await page.goto(`${base}/signin`);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -34,14 +34,24 @@ export class Server {
   private constructor(
     readonly dir: string,
     readonly port: number,
+    private command: string[],
   ) {
     this.url = `http://127.0.0.1:${port}`;
     this.databaseUrl = `sqlite://${join(dir, 'marketlab.db')}?mode=rwc`;
   }
 
-  /** A fresh database with an ADMIN, then `serve --demo`. */
+  /** A fresh database with an ADMIN, then `serve --demo` with bots 10 times faster. */
   static async fresh(): Promise<Server> {
-    const server = new Server(mkdtempSync(join(tmpdir(), 'marketlab-e2e-')), await freePort());
+    return Server.create(['serve', '--demo', '--bot-speedup', '10']);
+  }
+
+  /** A fresh database with an ADMIN, then `scenario run FILE --live`. */
+  static async scenario(file: string): Promise<Server> {
+    return Server.create(['scenario', 'run', file, '--live']);
+  }
+
+  private static async create(command: string[]): Promise<Server> {
+    const server = new Server(mkdtempSync(join(tmpdir(), 'marketlab-e2e-')), await freePort(), command);
     const made = spawnSync(binary(), ['admin', 'create', '--username', ADMIN.username, '--password', ADMIN.password, '--database-url', server.databaseUrl], {
       encoding: 'utf8',
     });
@@ -54,20 +64,7 @@ export class Server {
     const log = openSync(join(this.dir, 'serve.log'), 'a');
     this.child = spawn(
       binary(),
-      [
-        'serve',
-        '--demo',
-        '--bind',
-        `127.0.0.1:${this.port}`,
-        '--database-url',
-        this.databaseUrl,
-        '--bot-speedup',
-        '10',
-        '--rate-limit',
-        '1000',
-        '--rate-burst',
-        '3000',
-      ],
+      [...this.command, '--bind', `127.0.0.1:${this.port}`, '--database-url', this.databaseUrl, '--rate-limit', '1000', '--rate-burst', '3000'],
       { stdio: ['ignore', log, log], env: { ...process.env, RUST_LOG: 'warn' } },
     );
     const deadline = Date.now() + 90_000;

@@ -110,7 +110,11 @@ function wsUrl(): string {
 
 function client(): Client {
   if (ws === null) {
-    ws = createClient({
+    // Events of a connection that was since replaced (a new sign-in) are
+    // stale: its late `closed` must not mark the new one as down.
+    let created: Client | null = null;
+    const current = () => created !== null && ws === created;
+    created = createClient({
       url: wsUrl(),
       // Always connected, so every page knows when the server is gone.
       lazy: false,
@@ -123,13 +127,14 @@ function client(): Client {
         return token ? { authorization: `Bearer ${token}` } : {};
       },
       on: {
-        connected: () => setLink('live'),
-        closed: () => setLink('down'),
+        connected: () => current() && setLink('live'),
+        closed: () => current() && setLink('down'),
         connecting: () => {
-          if (link !== 'down') setLink('connecting');
+          if (current() && link !== 'down') setLink('connecting');
         },
       },
     });
+    ws = created;
   }
   return ws;
 }
