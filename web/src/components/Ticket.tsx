@@ -63,7 +63,7 @@ export function Ticket({ symbol, tickSize, halted, bid, ask, last }: TicketProps
     setServerError(null);
     setPlaced(null);
     // A fresh key per submit: the server places one order per key.
-    const clientOrderId = crypto.randomUUID();
+    const clientOrderId = newClientOrderId();
     try {
       const data = await gql(PlaceOrderDocument, {
         input: {
@@ -216,4 +216,9 @@ export function Ticket({ symbol, tickSize, halted, bid, ask, last }: TicketProps
       </button>
     </form>
   );
+}
+
+/** 128 random bits in hex; getRandomValues works over plain HTTP too (a class on a LAN), randomUUID does not. */
+function newClientOrderId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
