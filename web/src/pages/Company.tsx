@@ -34,7 +34,7 @@ function Ladder({ symbol }: { symbol: string }) {
       }
       className="ladder-panel"
     >
-      <table className="ladder" data-testid="ladder" data-sequence={book?.sequence ?? ''}>
+      <table className="ladder fixed" data-testid="ladder" data-sequence={book?.sequence ?? ''}>
         <thead>
           <tr>
             <th className="r">Orders</th>
@@ -80,7 +80,7 @@ function Tape({ symbol, initial, onTrades }: { symbol: string; initial: Trade[];
   return (
     <Panel title="Time and sales" className="tape-panel">
       <div className="tape-scroll">
-        <table className="tape" data-testid="tape" data-top={tape[0]?.id ?? ''}>
+        <table className="tape fixed" data-testid="tape" data-top={tape[0]?.id ?? ''}>
           <thead>
             <tr>
               <th>Time</th>

@@ -30,7 +30,7 @@ export function MarketPage() {
       <Panel title="Market">
         <ErrorNote error={error} />
         <div className="table-wrap">
-          <table className="grid" data-testid="market-table">
+          <table className="grid fixed" data-testid="market-table">
             <thead>
               <tr>
                 <th>Symbol</th>

@@ -119,7 +119,7 @@ export default function PortfolioPage() {
       <div className="two">
         <Panel title="Holdings">
           <div className="table-wrap">
-            <table className="grid" data-testid="holdings">
+            <table className="grid fixed" data-testid="holdings">
               <thead>
                 <tr>
                   <th>Symbol</th>
