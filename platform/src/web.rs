@@ -54,9 +54,7 @@ async fn serve(request: HttpRequest) -> HttpResponse {
         .unwrap_or_default();
     let twin = ["br", "gzip"].into_iter().find_map(|encoding| {
         let suffix = if encoding == "br" { "br" } else { "gz" };
-        let accepted = accepts
-            .split(',')
-            .any(|part| part.split(';').next().unwrap_or_default().trim() == encoding);
+        let accepted = accepts.split(',').any(|part| names(part, encoding));
         accepted
             .then(|| Assets::get(&format!("{name}.{suffix}")))
             .flatten()
@@ -86,4 +84,17 @@ async fn serve(request: HttpRequest) -> HttpResponse {
         Cow::Borrowed(bytes) => web::Bytes::from_static(bytes),
         Cow::Owned(bytes) => web::Bytes::from(bytes),
     })
+}
+
+/// Whether one entry of Accept-Encoding accepts `encoding` (`br;q=0` refuses
+/// it).
+fn names(entry: &str, encoding: &str) -> bool {
+    let mut params = entry.split(';').map(str::trim);
+    params.next() == Some(encoding)
+        && params.all(|param| {
+            param
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_none_or(|q| q > 0.0)
+        })
 }

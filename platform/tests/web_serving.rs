@@ -116,6 +116,8 @@ async fn the_client_is_served_with_types_caching_and_compression() {
     let brotli = get(&format!("{base}{script}"), Some("gzip, deflate, br")).await;
     assert_eq!(brotli.header("content-encoding"), "br");
     assert!(brotli.body.len() < gzip.body.len());
+    let refused = get(&format!("{base}{script}"), Some("br;q=0, gzip;q=0.5")).await;
+    assert_eq!(refused.header("content-encoding"), "gzip");
 
     let post = awc::Client::default()
         .post(format!("{base}/portfolio"))
