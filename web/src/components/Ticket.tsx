@@ -34,6 +34,9 @@ export function Ticket({ symbol, tickSize, halted, bid, ask, last }: TicketProps
   const [serverError, setServerError] = useState<{ field: TicketField; text: string; code: string } | null>(null);
   const [placed, setPlaced] = useState<string | null>(null);
 
+  // A server error concerns the ticket as it was sent: editing it clears it.
+  useEffect(() => setServerError(null), [side, type, tif, quantity, limitPrice, stopPrice]);
+
   // Start the limit price at the last trade once it is known.
   useEffect(() => {
     if (last) setLimitPrice((p) => p || last);
