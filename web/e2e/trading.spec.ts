@@ -51,7 +51,8 @@ test('a resting order is cancelled and the available cash comes back', async ({ 
   const price = await restingBuyPrice(page);
   await page.getByLabel('Limit price').fill(price);
   await page.getByLabel('Quantity').fill('20');
-  await page.getByRole('button', { name: 'Buy BOLT' }).click();
+  // With the keyboard alone: Enter in a field submits the ticket.
+  await page.getByLabel('Quantity').press('Enter');
   await expect(page.getByTestId('placed')).toContainText('open');
   await expect(page.getByTestId('available-cash')).not.toHaveText('50,000.00');
   await shot(page, 'company-resting');
@@ -60,7 +61,8 @@ test('a resting order is cancelled and the available cash comes back', async ({ 
   const row = page.getByTestId('open-orders').locator('tr[data-order]');
   await expect(row).toHaveCount(1);
   await shot(page, 'orders-open');
-  await row.getByRole('button', { name: /Cancel/ }).click();
+  await row.getByRole('button', { name: /Cancel/ }).focus();
+  await page.keyboard.press('Enter');
   await expect(row).toHaveCount(0);
   await expect(page.getByTestId('history')).toContainText('cancelled');
   await shot(page, 'orders-cancelled');
