@@ -18,3 +18,4 @@ pub mod recovery;
 mod routes;
 pub mod scenario;
 pub mod startup;
+mod web;

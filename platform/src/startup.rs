@@ -200,6 +200,7 @@ impl Application {
                 .app_data(api_state.clone())
                 .configure(routes::configure)
                 .configure(api::http::configure)
+                .configure(crate::web::configure)
         })
         .listen(listener)?
         // Signals are handled in `run_until_stopped`: actix-server's own

@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { Server } from './server';
+
+/** Screenshots of every page a test visits, for review (test-results/screens, gitignored). */
+export const SCREENS = join(import.meta.dirname, '..', 'test-results', 'screens');
+
+export async function shot(page: Page, name: string) {
+  mkdirSync(SCREENS, { recursive: true });
+  const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
+  const title = base
+    .info()
+    .title.replace(/[^a-z0-9]+/gi, '-')
+    .toLowerCase();
+  await page.screenshot({ path: join(SCREENS, `${title}--${name}--${width}x${height}.png`), fullPage: true });
+}
+
+let counter = 0;
+/** A username no other test uses. */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}${counter}`;
+}
+
+export const test = base.extend<object, { server: Server }>({
+  server: [
+    async ({}, use) => {
+      const server = await Server.fresh();
+      await use(server);
+      await server.stop();
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+  baseURL: async ({ server }, use) => use(server.url),
+});
+
+export { expect };
+
+/** Signs up through the form; lands on the portfolio. */
+export async function signUp(page: Page, username: string, role: 'INDIVIDUAL' | 'CORPORATE' = 'INDIVIDUAL') {
+  await page.goto('/signup');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Display name').fill(username);
+  await page.getByLabel('Password').fill('a long password');
+  if (role === 'CORPORATE') await page.getByLabel(/Corporate/).check();
+  await shot(page, 'signup');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(/\/portfolio$/);
+}
+
+export async function signIn(page: Page, username: string, password: string, base = '') {
+  await page.goto(`${base}/signin`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/portfolio$/);
+}
+
+export async function deposit(page: Page, amount: string) {
+  await page.goto('/portfolio');
+  await page.getByLabel('Amount').fill(amount);
+  await page.getByRole('button', { name: 'Deposit' }).click();
+  await expect(page.getByTestId('ledger').locator('tr[data-kind="DEPOSIT"]').first()).toBeVisible();
+}

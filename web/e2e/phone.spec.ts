@@ -1,0 +1,25 @@
+import { deposit, expect, shot, signUp, test, uniqueName } from './fixtures';
+
+test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+test('the pages fit a 390x844 phone', async ({ page }) => {
+  const fits = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.goto('/');
+  await expect(page.getByTestId('market-table').locator('tr[data-symbol]')).toHaveCount(4);
+  await fits();
+  await shot(page, 'market');
+  await signUp(page, uniqueName('phone'));
+  await deposit(page, '1000.00');
+  await fits();
+  await shot(page, 'portfolio');
+  await page.goto('/company/ACME');
+  await expect(page.getByTestId('ladder').locator('tr.bid').first()).toBeVisible();
+  await fits();
+  await shot(page, 'company');
+  for (const path of ['/orders', '/leaderboards']) {
+    await page.goto(path);
+    await page.waitForLoadState('networkidle').catch(() => {});
+    await fits();
+    await shot(page, path.slice(1));
+  }
+});

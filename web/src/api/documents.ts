@@ -1,0 +1,630 @@
+// Every operation the client sends. graphql-codegen checks each against
+// ../schema.graphql and types it (generated/), so a schema change that
+// breaks one fails `npm run build`.
+import { graphql } from '../../generated';
+
+export const RegisterDocument = graphql(`
+  mutation Register($input: RegisterInput!) {
+    register(input: $input) {
+      accessToken
+      refreshToken
+      expiresAt
+      account {
+        id
+        username
+        displayName
+        role
+      }
+    }
+  }
+`);
+
+export const LoginDocument = graphql(`
+  mutation Login($username: String!, $password: String!) {
+    login(username: $username, password: $password) {
+      accessToken
+      refreshToken
+      expiresAt
+      account {
+        id
+        username
+        displayName
+        role
+      }
+    }
+  }
+`);
+
+export const RefreshDocument = graphql(`
+  mutation Refresh($refreshToken: String!) {
+    refreshToken(refreshToken: $refreshToken) {
+      accessToken
+      refreshToken
+      expiresAt
+      account {
+        id
+        username
+        displayName
+        role
+      }
+    }
+  }
+`);
+
+export const MarketDocument = graphql(`
+  query Market {
+    companies {
+      symbol
+      name
+      sector
+      halted
+      lastPrice
+      marketCap
+      tickSize
+      quote {
+        symbol
+        bid
+        ask
+        last
+        open
+        high
+        low
+        volume
+        change
+        changePercent
+        at
+        sequence
+      }
+    }
+    sectors {
+      name
+      changePercent
+      companies {
+        symbol
+      }
+    }
+  }
+`);
+
+export const QuotesSubscription = graphql(`
+  subscription Quotes($symbols: [String!]!) {
+    quotes(symbols: $symbols) {
+      symbol
+      bid
+      ask
+      last
+      open
+      high
+      low
+      volume
+      change
+      changePercent
+      at
+      sequence
+    }
+  }
+`);
+
+export const CompanyDocument = graphql(`
+  query Company($symbol: String!) {
+    company(symbol: $symbol) {
+      symbol
+      name
+      sector
+      sharesOutstanding
+      tickSize
+      listed
+      halted
+      lastPrice
+      marketCap
+      financials {
+        year
+        revenue
+        operatingProfit
+        netIncome
+        eps
+        publishedAt
+      }
+      quote {
+        symbol
+        bid
+        ask
+        last
+        open
+        high
+        low
+        volume
+        change
+        changePercent
+        at
+        sequence
+      }
+    }
+    trades(symbol: $symbol, limit: 60) {
+      id
+      price
+      quantity
+      aggressorSide
+      executedAt
+      sequence
+    }
+    news(limit: 50) {
+      id
+      symbol
+      headline
+      impact
+      at
+    }
+  }
+`);
+
+export const CandlesDocument = graphql(`
+  query Candles($symbol: String!, $interval: CandleInterval!) {
+    candles(symbol: $symbol, interval: $interval, limit: 300) {
+      start
+      open
+      high
+      low
+      close
+      volume
+    }
+  }
+`);
+
+export const BookSubscription = graphql(`
+  subscription Book($symbol: String!) {
+    orderBook(symbol: $symbol, depth: 10) {
+      symbol
+      sequence
+      bids {
+        price
+        quantity
+        orders
+      }
+      asks {
+        price
+        quantity
+        orders
+      }
+    }
+  }
+`);
+
+export const TradesSubscription = graphql(`
+  subscription Trades($symbol: String!) {
+    trades(symbol: $symbol) {
+      id
+      price
+      quantity
+      aggressorSide
+      executedAt
+      sequence
+    }
+  }
+`);
+
+export const NewsSubscription = graphql(`
+  subscription News {
+    news {
+      id
+      symbol
+      headline
+      impact
+      at
+    }
+  }
+`);
+
+export const TicketAccountDocument = graphql(`
+  query TicketAccount {
+    me {
+      id
+      cash
+      availableCash
+      holdings {
+        symbol
+        quantity
+        availableQuantity
+      }
+    }
+  }
+`);
+
+export const PlaceOrderDocument = graphql(`
+  mutation PlaceOrder($input: PlaceOrderInput!) {
+    placeOrder(input: $input) {
+      id
+      symbol
+      side
+      type
+      status
+      filledQuantity
+      remainingQuantity
+      averageFillPrice
+      reason
+    }
+  }
+`);
+
+export const CancelOrderDocument = graphql(`
+  mutation CancelOrder($id: ID!) {
+    cancelOrder(id: $id) {
+      id
+      status
+    }
+  }
+`);
+
+export const DepositDocument = graphql(`
+  mutation Deposit($amount: Decimal!) {
+    deposit(amount: $amount) {
+      id
+      kind
+      amount
+      cashAfter
+    }
+  }
+`);
+
+export const WithdrawDocument = graphql(`
+  mutation Withdraw($amount: Decimal!) {
+    withdraw(amount: $amount) {
+      id
+      kind
+      amount
+      cashAfter
+    }
+  }
+`);
+
+export const PortfolioDocument = graphql(`
+  query Portfolio($year: Int!, $ledger: Int!) {
+    me {
+      id
+      username
+      displayName
+      role
+      accountNumber
+      cash
+      availableCash
+      realizedGains
+      company {
+        symbol
+        name
+      }
+      holdings {
+        symbol
+        quantity
+        availableQuantity
+        averageCost
+        marketValue
+        unrealizedGain
+        company {
+          name
+          sector
+          lastPrice
+        }
+      }
+    }
+    sectorWeights {
+      sector
+      marketValue
+      weight
+    }
+    myLots {
+      id
+      symbol
+      acquiredAt
+      quantity
+      remainingQuantity
+      price
+    }
+    capitalGains(year: $year) {
+      year
+      totalGain
+      exemption
+      taxableGain
+      taxRate
+      estimatedTax
+      realized {
+        symbol
+        quantity
+        buyPrice
+        sellPrice
+        gain
+        acquiredAt
+        soldAt
+      }
+    }
+    ledger(limit: $ledger) {
+      id
+      kind
+      amount
+      cashBefore
+      cashAfter
+      symbol
+      orderId
+      at
+    }
+  }
+`);
+
+export const OrdersDocument = graphql(`
+  query Orders {
+    myOrders(limit: 200) {
+      id
+      symbol
+      side
+      type
+      timeInForce
+      quantity
+      filledQuantity
+      remainingQuantity
+      limitPrice
+      stopPrice
+      averageFillPrice
+      status
+      reason
+      createdAt
+      updatedAt
+      fills {
+        tradeId
+        price
+        quantity
+        fee
+        tax
+        executedAt
+      }
+    }
+  }
+`);
+
+export const MyOrdersSubscription = graphql(`
+  subscription MyOrders {
+    myOrders {
+      id
+      symbol
+      side
+      type
+      timeInForce
+      quantity
+      filledQuantity
+      remainingQuantity
+      limitPrice
+      stopPrice
+      averageFillPrice
+      status
+      reason
+      createdAt
+      updatedAt
+      fills {
+        tradeId
+        price
+        quantity
+        fee
+        tax
+        executedAt
+      }
+    }
+  }
+`);
+
+export const LeaderboardsDocument = graphql(`
+  query Leaderboards {
+    leaderboard(limit: 50) {
+      rank
+      equity
+      returnPercent
+      account {
+        id
+        username
+        displayName
+      }
+    }
+    botLeaderboard(limit: 50) {
+      rank
+      equity
+      returnPercent
+      account {
+        id
+        username
+        displayName
+      }
+    }
+  }
+`);
+
+export const ControlDocument = graphql(`
+  query Control {
+    companies(includeDelisted: true) {
+      symbol
+      name
+      sector
+      halted
+      listed
+      lastPrice
+    }
+    me {
+      id
+      role
+      company {
+        symbol
+        name
+      }
+    }
+  }
+`);
+
+export const ListCompanyDocument = graphql(`
+  mutation ListCompany($input: ListCompanyInput!) {
+    listCompany(input: $input) {
+      symbol
+    }
+  }
+`);
+export const DelistCompanyDocument = graphql(`
+  mutation DelistCompany($symbol: String!) {
+    delistCompany(symbol: $symbol) {
+      symbol
+      listed
+    }
+  }
+`);
+export const UpdateSectorDocument = graphql(`
+  mutation UpdateSector($symbol: String!, $sector: String!) {
+    updateSector(symbol: $symbol, sector: $sector) {
+      symbol
+      sector
+    }
+  }
+`);
+export const HaltDocument = graphql(`
+  mutation Halt($symbol: String) {
+    haltTrading(symbol: $symbol)
+  }
+`);
+export const ResumeDocument = graphql(`
+  mutation Resume($symbol: String) {
+    resumeTrading(symbol: $symbol)
+  }
+`);
+export const PublishNewsDocument = graphql(`
+  mutation PublishNews($input: NewsInput!) {
+    publishNews(input: $input) {
+      id
+      headline
+    }
+  }
+`);
+export const GrantRoleDocument = graphql(`
+  mutation GrantRole($accountId: ID!, $role: Role!) {
+    grantRole(accountId: $accountId, role: $role) {
+      id
+      username
+      role
+    }
+  }
+`);
+export const PublishFinancialsDocument = graphql(`
+  mutation PublishFinancials($input: FinancialsInput!) {
+    publishFinancials(input: $input) {
+      symbol
+      year
+      eps
+    }
+  }
+`);
+
+export const BotsDocument = graphql(`
+  query Bots {
+    botScripts {
+      name
+      source
+      updatedAt
+    }
+    bots {
+      id
+      script
+      status
+      error
+      params
+      equity
+      profit
+      account {
+        id
+        username
+      }
+    }
+  }
+`);
+export const BotsTableDocument = graphql(`
+  query BotsTable {
+    bots {
+      id
+      script
+      status
+      error
+      params
+      equity
+      profit
+      account {
+        id
+        username
+      }
+    }
+  }
+`);
+export const SaveBotScriptDocument = graphql(`
+  mutation SaveBotScript($name: String!, $source: String!) {
+    saveBotScript(name: $name, source: $source) {
+      name
+      updatedAt
+    }
+  }
+`);
+export const StartBotsDocument = graphql(`
+  mutation StartBots($input: StartBotInput!) {
+    startBots(input: $input) {
+      id
+      status
+    }
+  }
+`);
+export const StopBotDocument = graphql(`
+  mutation StopBot($id: ID!) {
+    stopBot(id: $id) {
+      id
+      status
+    }
+  }
+`);
+
+export const ScenariosDocument = graphql(`
+  query Scenarios {
+    scenarioRuns {
+      id
+      name
+      seed
+      scenarioHash
+      status
+      startedAt
+      finishedAt
+      summary
+    }
+  }
+`);
+export const PauseScenarioDocument = graphql(`
+  mutation PauseScenario($id: ID!) {
+    pauseScenario(id: $id) {
+      id
+      status
+    }
+  }
+`);
+export const ResumeScenarioDocument = graphql(`
+  mutation ResumeScenario($id: ID!) {
+    resumeScenario(id: $id) {
+      id
+      status
+    }
+  }
+`);
+export const StopScenarioDocument = graphql(`
+  mutation StopScenario($id: ID!) {
+    stopScenario(id: $id) {
+      id
+      status
+    }
+  }
+`);
+
+export const MeDocument = graphql(`
+  query Me {
+    me {
+      id
+      username
+      displayName
+      role
+    }
+  }
+`);

@@ -1,0 +1,64 @@
+import { useEffect, useRef } from 'react';
+import { CandlestickSeries, ColorType, createChart, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import type { Candle } from '../lib/book';
+import { toChartNumber } from '../lib/money';
+
+function point(c: Candle) {
+  return {
+    time: (Date.parse(c.start) / 1000) as UTCTimestamp,
+    open: toChartNumber(c.open),
+    high: toChartNumber(c.high),
+    low: toChartNumber(c.low),
+    close: toChartNumber(c.close),
+  };
+}
+
+/** Candles, oldest first; the last one may be forming. */
+export function CandleChart({ candles, resetKey }: { candles: Candle[]; resetKey: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<IChartApi | null>(null);
+  const series = useRef<ISeriesApi<'Candlestick'> | null>(null);
+  const shown = useRef<{ key: string; count: number }>({ key: '', count: 0 });
+
+  useEffect(() => {
+    if (!box.current) return;
+    const c = createChart(box.current, {
+      autoSize: true,
+      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#9aa4b2', fontFamily: 'inherit' },
+      grid: { vertLines: { color: '#1f2733' }, horzLines: { color: '#1f2733' } },
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2a3441', rightOffset: 6, barSpacing: 10 },
+      rightPriceScale: { borderColor: '#2a3441' },
+    });
+    series.current = c.addSeries(CandlestickSeries, {
+      upColor: '#2fbf71',
+      downColor: '#e5534b',
+      wickUpColor: '#2fbf71',
+      wickDownColor: '#e5534b',
+      borderVisible: false,
+      priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
+    });
+    chart.current = c;
+    shown.current = { key: '', count: 0 };
+    return () => {
+      c.remove();
+      chart.current = null;
+      series.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const s = series.current;
+    if (!s) return;
+    const last = candles[candles.length - 1];
+    const same = shown.current.key === resetKey;
+    if (same && last && (candles.length === shown.current.count || candles.length === shown.current.count + 1)) {
+      s.update(point(last));
+    } else {
+      s.setData(candles.map(point));
+      if (!same) chart.current?.timeScale().scrollToRealTime();
+    }
+    shown.current = { key: resetKey, count: candles.length };
+  }, [candles, resetKey]);
+
+  return <div className="chart" ref={box} data-testid="chart" />;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { formatMoney, formatPercent, formatShare, formatSigned, isDecimal, onTick, sum, toCents, big } from './money';
+
+describe('money', () => {
+  it('formats decimal strings exactly with groups', () => {
+    expect(formatMoney('1234567.5')).toBe('1,234,567.50');
+    expect(formatMoney('0.1')).toBe('0.10');
+    expect(formatMoney('-1000')).toBe('−1,000.00');
+    expect(formatMoney('90071992547409931.99')).toBe('90,071,992,547,409,931.99');
+    expect(formatMoney(null)).toBe('—');
+  });
+  it('signs and percents', () => {
+    expect(formatSigned('12.3')).toBe('+12.30');
+    expect(formatSigned('-4')).toBe('−4.00');
+    expect(formatSigned('0')).toBe('0.00');
+    expect(formatPercent('1.234')).toBe('+1.23%');
+    expect(formatShare('0.25')).toBe('25.0%');
+  });
+  it('adds without float error', () => {
+    expect(sum(['0.10', '0.20']).toFixed(2)).toBe('0.30');
+    expect(sum(['100000000000000.01', '0.02']).toFixed(2)).toBe('100000000000000.03');
+  });
+  it('rounds half to even at the cent', () => {
+    expect(toCents(big('0.125'))).toBe('0.12');
+    expect(toCents(big('0.135'))).toBe('0.14');
+    expect(toCents(big('2.5050'))).toBe('2.50');
+  });
+  it('accepts only what the API accepts', () => {
+    expect(isDecimal('10.50')).toBe(true);
+    expect(isDecimal('10')).toBe(true);
+    expect(isDecimal('10.505')).toBe(false);
+    expect(isDecimal('1e3')).toBe(false);
+    expect(isDecimal('-1')).toBe(false);
+  });
+  it('checks ticks', () => {
+    expect(onTick('100.05', '0.05')).toBe(true);
+    expect(onTick('100.03', '0.05')).toBe(false);
+  });
+});

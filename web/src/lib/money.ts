@@ -1,0 +1,78 @@
+// Money and prices arrive as decimal strings ("1250.50") and stay exact:
+// arithmetic is Big (decimal), never a JS float. Numbers appear only where a
+// chart needs a coordinate.
+import Big from 'big.js';
+
+Big.RM = Big.roundHalfEven;
+Big.DP = 20;
+
+export type Decimal = string;
+
+export { Big };
+
+export function big(value: Decimal | number | Big): Big {
+  return new Big(value);
+}
+
+/** True when `text` is a plain decimal the API accepts: no exponent, at most two places. */
+export function isDecimal(text: string, places = 2): boolean {
+  return new RegExp(`^\\d+(\\.\\d{1,${places}})?$`).test(text.trim());
+}
+
+function group(integer: string): string {
+  return integer.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** "1234567.5" → "1,234,567.50"; null → "—". */
+export function formatMoney(value: Decimal | Big | null | undefined, places = 2): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const fixed = big(value).toFixed(places);
+  const negative = fixed.startsWith('-');
+  const [integer, fraction] = (negative ? fixed.slice(1) : fixed).split('.');
+  const text = fraction === undefined ? group(integer) : `${group(integer)}.${fraction}`;
+  return negative ? `−${text}` : text;
+}
+
+/** With an explicit sign: "+12.30", "−4.00", "0.00". */
+export function formatSigned(value: Decimal | Big | null | undefined, places = 2): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const b = big(value);
+  const text = formatMoney(b, places);
+  return b.gt(0) ? `+${text}` : text;
+}
+
+/** A percent already in percent ("1.234" → "+1.23%"). */
+export function formatPercent(value: Decimal | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  return `${formatSigned(value, 2)}%`;
+}
+
+/** A share 0..1 as a percent ("0.25" → "25.0%"). */
+export function formatShare(value: Decimal): string {
+  return `${big(value).times(100).toFixed(1)}%`;
+}
+
+/** -1, 0 or 1, for colouring. */
+export function sign(value: Decimal | Big | null | undefined): number {
+  if (value === null || value === undefined || value === '') return 0;
+  return big(value).cmp(0);
+}
+
+export function sum(values: (Decimal | Big)[]): Big {
+  return values.reduce<Big>((acc, v) => acc.plus(v), big(0));
+}
+
+/** Rounded to cents, half to even, as the server rounds. */
+export function toCents(value: Big): Decimal {
+  return value.round(2, Big.roundHalfEven).toFixed(2);
+}
+
+/** Whether `price` is a whole number of `tick`s. */
+export function onTick(price: Decimal, tick: Decimal): boolean {
+  return big(price).mod(tick).eq(0);
+}
+
+/** For chart coordinates only. */
+export function toChartNumber(value: Decimal): number {
+  return Number(value);
+}

@@ -1,0 +1,191 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'wouter';
+import { ApiError, gql } from '../api/client';
+import { CancelOrderDocument, MyOrdersSubscription, OrdersDocument } from '../api/documents';
+import { useQuery, useSubscription } from '../api/hooks';
+import { Count, ErrorNote, Num, Panel, Time } from '../components/ui';
+import type { OrdersQuery } from '../../generated/graphql';
+
+type Order = OrdersQuery['myOrders'][number];
+
+const OPEN = new Set(['OPEN', 'PARTIALLY_FILLED', 'PENDING_TRIGGER']);
+
+function applyOrders(current: Map<string, Order>, updates: Order[]): Map<string, Order> {
+  const next = new Map(current);
+  for (const o of updates) {
+    const old = next.get(o.id);
+    if (!old || o.updatedAt >= old.updatedAt) next.set(o.id, o);
+  }
+  return next;
+}
+
+function price(o: Order) {
+  return (
+    <>
+      {o.limitPrice && <Num value={o.limitPrice} />}
+      {o.stopPrice && (
+        <span className="muted small">
+          {' '}
+          stop <Num value={o.stopPrice} />
+        </span>
+      )}
+      {!o.limitPrice && !o.stopPrice && <span className="muted">market</span>}
+    </>
+  );
+}
+
+export default function OrdersPage() {
+  const { data, error } = useQuery(OrdersDocument);
+  const [orders, setOrders] = useState<Map<string, Order>>(new Map());
+  const [cancelError, setCancelError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  useEffect(() => {
+    if (data) setOrders((m) => applyOrders(m, data.myOrders));
+  }, [data]);
+  useSubscription(MyOrdersSubscription, {}, (batch) =>
+    setOrders((m) =>
+      applyOrders(
+        m,
+        batch.map((b) => b.myOrders),
+      ),
+    ),
+  );
+  const all = [...orders.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : Number(b.id) - Number(a.id)));
+  const open = all.filter((o) => OPEN.has(o.status));
+  const done = all.filter((o) => !OPEN.has(o.status));
+  async function cancel(id: string) {
+    setBusy(id);
+    setCancelError(null);
+    try {
+      const r = await gql(CancelOrderDocument, { id });
+      setOrders((m) => {
+        const o = m.get(id);
+        return o ? applyOrders(m, [{ ...o, status: r.cancelOrder.status }]) : m;
+      });
+    } catch (e) {
+      setCancelError(e as ApiError);
+    } finally {
+      setBusy(null);
+    }
+  }
+  return (
+    <div className="page orders">
+      <ErrorNote error={error} />
+      <Panel title="Open orders">
+        <ErrorNote error={cancelError} />
+        <div className="table-wrap">
+          <table className="grid" data-testid="open-orders">
+            <thead>
+              <tr>
+                <th>Symbol</th>
+                <th>Side</th>
+                <th className="hide-sm">Type</th>
+                <th className="r">Qty</th>
+                <th className="r">Filled</th>
+                <th className="r">Price</th>
+                <th className="hide-sm">Status</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {open.map((o) => (
+                <tr key={o.id} data-order={o.id}>
+                  <td>
+                    <Link href={`/company/${o.symbol}`} className="sym">
+                      {o.symbol}
+                    </Link>
+                  </td>
+                  <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side.toLowerCase()}</td>
+                  <td className="hide-sm">
+                    {o.type.replace('_', ' ').toLowerCase()} {o.timeInForce}
+                  </td>
+                  <td className="r">
+                    <Count value={o.quantity} />
+                  </td>
+                  <td className="r">
+                    <Count value={o.filledQuantity} />
+                  </td>
+                  <td className="r">{price(o)}</td>
+                  <td className="hide-sm">{o.status.replace('_', ' ').toLowerCase()}</td>
+                  <td className="r">
+                    <button type="button" className="secondary small" disabled={busy === o.id} onClick={() => cancel(o.id)} aria-label={`Cancel order ${o.id}`}>
+                      Cancel
+                    </button>
+                  </td>
+                </tr>
+              ))}
+              {open.length === 0 && (
+                <tr>
+                  <td colSpan={8} className="muted">
+                    No open orders.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      </Panel>
+      <Panel title="History">
+        <ul className="history" data-testid="history">
+          {done.map((o) => (
+            <li key={o.id}>
+              <details>
+                <summary>
+                  <span className="sym">{o.symbol}</span> <span className={o.side === 'BUY' ? 'up' : 'down'}>{o.side.toLowerCase()}</span>{' '}
+                  <Count value={o.filledQuantity} />/<Count value={o.quantity} />{' '}
+                  {o.averageFillPrice && (
+                    <>
+                      at <Num value={o.averageFillPrice} />
+                    </>
+                  )}{' '}
+                  <span className="badge">{o.status.toLowerCase()}</span> <Time at={o.createdAt} full />
+                  {o.reason && <span className="muted small"> — {o.reason}</span>}
+                </summary>
+                <table className="grid compact">
+                  <thead>
+                    <tr>
+                      <th>Time</th>
+                      <th className="r">Price</th>
+                      <th className="r">Qty</th>
+                      <th className="r">Fee</th>
+                      <th className="r">Tax</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {o.fills.map((f) => (
+                      <tr key={f.tradeId}>
+                        <td>
+                          <Time at={f.executedAt} />
+                        </td>
+                        <td className="r">
+                          <Num value={f.price} />
+                        </td>
+                        <td className="r">
+                          <Count value={f.quantity} />
+                        </td>
+                        <td className="r">
+                          <Num value={f.fee} />
+                        </td>
+                        <td className="r">
+                          <Num value={f.tax} />
+                        </td>
+                      </tr>
+                    ))}
+                    {o.fills.length === 0 && (
+                      <tr>
+                        <td colSpan={5} className="muted">
+                          No fills.
+                        </td>
+                      </tr>
+                    )}
+                  </tbody>
+                </table>
+              </details>
+            </li>
+          ))}
+          {done.length === 0 && <li className="muted">No past orders.</li>}
+        </ul>
+      </Panel>
+    </div>
+  );
+}
