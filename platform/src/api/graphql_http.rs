@@ -273,6 +273,17 @@ fn refuse(media: MediaType, status: StatusCode, error: ApiError) -> HttpResponse
         .json(wire)
 }
 
+/// A request refused for its input before it ran, counted as such.
+fn refuse_input(
+    state: &ApiState,
+    media: MediaType,
+    status: StatusCode,
+    why: impl Into<String>,
+) -> HttpResponse {
+    state.metrics.reject("BAD_USER_INPUT");
+    refuse(media, status, ApiError::bad_input(why))
+}
+
 fn not_acceptable() -> HttpResponse {
     HttpResponse::NotAcceptable()
         .body("this endpoint answers application/graphql-response+json or application/json")
@@ -300,23 +311,11 @@ pub async fn post(
         Some(value) => json_content_type(value),
     };
     if let Err(why) = content_type {
-        state.metrics.reject("BAD_USER_INPUT");
-        return refuse(
-            media,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::bad_input(why),
-        );
+        return refuse_input(&state, media, StatusCode::UNSUPPORTED_MEDIA_TYPE, why);
     }
     let params = match params_from_json(&body) {
         Ok(params) => params,
-        Err(e) => {
-            state.metrics.reject("BAD_USER_INPUT");
-            return refuse(
-                media,
-                StatusCode::BAD_REQUEST,
-                ApiError::bad_input(e.to_string()),
-            );
-        }
+        Err(e) => return refuse_input(&state, media, StatusCode::BAD_REQUEST, e.to_string()),
     };
     execute(&request, media, params, &schema, &state).await
 }
@@ -332,22 +331,11 @@ pub async fn get(
     };
     let params = match params_from_url(request.query_string()) {
         Ok(params) => params,
-        Err(e) => {
-            state.metrics.reject("BAD_USER_INPUT");
-            return refuse(
-                media,
-                StatusCode::BAD_REQUEST,
-                ApiError::bad_input(e.to_string()),
-            );
-        }
+        Err(e) => return refuse_input(&state, media, StatusCode::BAD_REQUEST, e.to_string()),
     };
     if is_mutation(&params) {
-        state.metrics.reject("BAD_USER_INPUT");
-        let mut response = refuse(
-            media,
-            StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::bad_input("a mutation must be sent with POST"),
-        );
+        let why = "a mutation must be sent with POST";
+        let mut response = refuse_input(&state, media, StatusCode::METHOD_NOT_ALLOWED, why);
         response.headers_mut().insert(
             ALLOW,
             actix_web::http::header::HeaderValue::from_static("POST"),

@@ -169,8 +169,7 @@ impl PortfolioQuery {
     }
 
     /// Bots by return on the cash they were started with, apart from the
-    /// players' leaderboard. Only accounts a script drives: the demo's
-    /// liquidity account is a BOT account without a script.
+    /// players' leaderboard.
     async fn bot_leaderboard(
         &self,
         ctx: &Context<'_>,
@@ -183,6 +182,8 @@ impl PortfolioQuery {
             .into_iter()
             .map(|bot| bot.account_id)
             .collect();
+        // Only accounts a script drives: the demo's liquidity account is a
+        // BOT account without one.
         let standings = standings(state, Role::Bot).await?;
         let standings = standings
             .into_iter()
