@@ -88,6 +88,23 @@ async fn the_demo_market_lives(backend: Backend) {
         .data("{ bots { id status } }", json!({}), Some(&app.admin.token))
         .await;
     assert_eq!(count(&bots), 4 * 9, "nine bots for each company");
+    // The bots' leaderboard ranks the scripted bots, every one of them, and
+    // not the demo's liquidity account (a BOT account without a script).
+    let board = app
+        .data(
+            "{ botLeaderboard(limit: 100) { account { username } } }",
+            json!({}),
+            None,
+        )
+        .await;
+    let ranked: Vec<Value> = as_array(&board["botLeaderboard"]);
+    assert_eq!(ranked.len(), 4 * 9, "{board}");
+    assert!(
+        ranked
+            .iter()
+            .all(|e| e["account"]["username"] != "demo-liquidity"),
+        "{board}"
+    );
     app.restart().await;
     let again = app
         .data("{ bots { id status } }", json!({}), Some(&app.admin.token))
