@@ -102,6 +102,26 @@ fn listing<'v>(view: &'v BotView, symbol: &str) -> Res<(Symbol, &'v SymbolView)>
     }
 }
 
+/// A map or array as the script's value, moved in whole. Rhai's generic
+/// conversion (what a registered function returning `Map` or `Array` gets)
+/// rebuilds the collection entry by entry; `ctx.params` and `ctx.state` are
+/// read on every tick.
+trait IntoDynamic {
+    fn into_dynamic(self) -> Dynamic;
+}
+
+impl IntoDynamic for Map {
+    fn into_dynamic(self) -> Dynamic {
+        Dynamic::from_map(self)
+    }
+}
+
+impl IntoDynamic for Array {
+    fn into_dynamic(self) -> Dynamic {
+        Dynamic::from_array(self)
+    }
+}
+
 /// Cents to the script's decimal number (exact for any realistic amount:
 /// f64 holds every whole number of cents below 2^53).
 pub(crate) fn money(value: Money) -> FLOAT {
@@ -243,11 +263,15 @@ fn level_map(level: &Level) -> Dynamic {
     let mut map = Map::new();
     map.insert("price".into(), money(level.price).into());
     map.insert("qty".into(), (level.quantity.0 as INT).into());
-    map.into()
+    map.into_dynamic()
 }
 
 fn levels(levels: &[Level]) -> Dynamic {
-    levels.iter().map(level_map).collect::<Array>().into()
+    levels
+        .iter()
+        .map(level_map)
+        .collect::<Array>()
+        .into_dynamic()
 }
 
 pub(crate) fn trade_map(trade: &TradeView) -> Dynamic {
@@ -257,7 +281,7 @@ pub(crate) fn trade_map(trade: &TradeView) -> Dynamic {
     map.insert("qty".into(), (trade.quantity.0 as INT).into());
     map.insert("side".into(), side_name(trade.aggressor).into());
     map.insert("time".into(), millis(trade.at).into());
-    map.into()
+    map.into_dynamic()
 }
 
 fn candle_map(candle: &Candle) -> Dynamic {
@@ -268,7 +292,7 @@ fn candle_map(candle: &Candle) -> Dynamic {
     map.insert("low".into(), money(candle.low).into());
     map.insert("close".into(), money(candle.close).into());
     map.insert("volume".into(), (candle.volume as INT).into());
-    map.into()
+    map.into_dynamic()
 }
 
 fn financials_map(report: &Financials, shares_outstanding: u64) -> Dynamic {
@@ -286,7 +310,7 @@ fn financials_map(report: &Financials, shares_outstanding: u64) -> Dynamic {
         Dynamic::UNIT
     };
     map.insert("eps".into(), eps);
-    map.into()
+    map.into_dynamic()
 }
 
 fn order_map(order: &OpenOrderView) -> Dynamic {
@@ -296,7 +320,7 @@ fn order_map(order: &OpenOrderView) -> Dynamic {
     map.insert("side".into(), side_name(order.side).into());
     map.insert("price".into(), money_or_unit(order.price));
     map.insert("qty".into(), (order.remaining.0 as INT).into());
-    map.into()
+    map.into_dynamic()
 }
 
 pub(crate) fn fill_map(fill: &FillView) -> Dynamic {
@@ -308,7 +332,7 @@ pub(crate) fn fill_map(fill: &FillView) -> Dynamic {
     map.insert("qty".into(), (fill.quantity.0 as INT).into());
     map.insert("fees".into(), money(fill.fees).into());
     map.insert("time".into(), millis(fill.at).into());
-    map.into()
+    map.into_dynamic()
 }
 
 pub(crate) fn news_map(news: &NewsView) -> Dynamic {
@@ -324,7 +348,7 @@ pub(crate) fn news_map(news: &NewsView) -> Dynamic {
         (news.impact_ppm as FLOAT / 1_000_000.0).into(),
     );
     map.insert("time".into(), millis(news.at).into());
-    map.into()
+    map.into_dynamic()
 }
 
 /// `value` of a JSON param as the script sees it.
@@ -338,12 +362,16 @@ pub(crate) fn from_json(value: &serde_json::Value) -> Dynamic {
             None => n.as_f64().unwrap_or(FLOAT::NAN).into(),
         },
         Value::String(s) => s.as_str().into(),
-        Value::Array(items) => items.iter().map(from_json).collect::<Array>().into(),
+        Value::Array(items) => items
+            .iter()
+            .map(from_json)
+            .collect::<Array>()
+            .into_dynamic(),
         Value::Object(fields) => fields
             .iter()
             .map(|(k, v)| (k.as_str().into(), from_json(v)))
             .collect::<Map>()
-            .into(),
+            .into_dynamic(),
     }
 }
 
@@ -372,7 +400,8 @@ pub(crate) fn register(engine: &mut Engine) {
                 .symbols
                 .keys()
                 .map(|symbol| Dynamic::from(ImmutableString::from(symbol.as_str())))
-                .collect::<Array>())
+                .collect::<Array>()
+                .into_dynamic())
         })
     });
     engine.register_fn("best_bid", |ctx: &mut Ctx, symbol: &str| {
@@ -398,17 +427,25 @@ pub(crate) fn register(engine: &mut Engine) {
             let mut map = Map::new();
             map.insert("bids".into(), levels(&l.bids));
             map.insert("asks".into(), levels(&l.asks));
-            map
+            map.into_dynamic()
         })
     });
     engine.register_fn("trades", |ctx: &mut Ctx, symbol: &str| {
         ctx.symbol(symbol, |l| {
-            l.recent_trades.iter().map(trade_map).collect::<Array>()
+            l.recent_trades
+                .iter()
+                .map(trade_map)
+                .collect::<Array>()
+                .into_dynamic()
         })
     });
     engine.register_fn("candles", |ctx: &mut Ctx, symbol: &str| {
         ctx.symbol(symbol, |l| {
-            l.candles.iter().map(candle_map).collect::<Array>()
+            l.candles
+                .iter()
+                .map(candle_map)
+                .collect::<Array>()
+                .into_dynamic()
         })
     });
     engine.register_fn("financials", |ctx: &mut Ctx, symbol: &str| {
@@ -417,6 +454,7 @@ pub(crate) fn register(engine: &mut Engine) {
                 .iter()
                 .map(|report| financials_map(report, l.shares_outstanding))
                 .collect::<Array>()
+                .into_dynamic()
         })
     });
     engine.register_fn("fundamental", |ctx: &mut Ctx, symbol: &str| {
@@ -448,11 +486,19 @@ pub(crate) fn register(engine: &mut Engine) {
                 .positions
                 .iter()
                 .map(|(symbol, held)| (symbol.as_str().into(), (held.quantity.0 as INT).into()))
-                .collect::<Map>())
+                .collect::<Map>()
+                .into_dynamic())
         })
     });
     engine.register_get("open_orders", |ctx: &mut Ctx| {
-        ctx.with(|s| Ok(s.view.open_orders.iter().map(order_map).collect::<Array>()))
+        ctx.with(|s| {
+            Ok(s.view
+                .open_orders
+                .iter()
+                .map(order_map)
+                .collect::<Array>()
+                .into_dynamic())
+        })
     });
     engine.register_fn("open_orders", |ctx: &mut Ctx, symbol: &str| {
         ctx.with(|s| {
@@ -462,7 +508,8 @@ pub(crate) fn register(engine: &mut Engine) {
                 .iter()
                 .filter(|order| order.symbol == symbol)
                 .map(order_map)
-                .collect::<Array>())
+                .collect::<Array>()
+                .into_dynamic())
         })
     });
 
@@ -470,7 +517,9 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn("param", |ctx: &mut Ctx, name: &str| {
         ctx.with(|s| Ok(s.params.get(name).cloned().unwrap_or(Dynamic::UNIT)))
     });
-    engine.register_get("params", |ctx: &mut Ctx| ctx.with(|s| Ok(s.params.clone())));
+    engine.register_get("params", |ctx: &mut Ctx| {
+        ctx.with(|s| Ok(s.params.clone().into_dynamic()))
+    });
     // Typed overloads first: Rhai finds a function whose parameter types
     // match exactly at once, while a `Dynamic` parameter costs a search
     // over type permutations on every call (its cache lives one call).
@@ -490,19 +539,18 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn("param", |ctx: &mut Ctx, name: &str, default: Dynamic| {
         param_or(ctx, name, default)
     });
-    engine.register_get_set(
-        "state",
-        |ctx: &mut Ctx| ctx.with(|s| Ok(s.state.clone())),
-        |ctx: &mut Ctx, map: Map| {
-            ctx.with(|s| {
-                if map.len() > s.max_state {
-                    return Err(format!("state may hold at most {} entries", s.max_state).into());
-                }
-                s.state = map;
-                Ok(())
-            })
-        },
-    );
+    engine.register_get("state", |ctx: &mut Ctx| {
+        ctx.with(|s| Ok(s.state.clone().into_dynamic()))
+    });
+    engine.register_set("state", |ctx: &mut Ctx, map: Map| {
+        ctx.with(|s| {
+            if map.len() > s.max_state {
+                return Err(format!("state may hold at most {} entries", s.max_state).into());
+            }
+            s.state = map;
+            Ok(())
+        })
+    });
 
     // Orders.
     macro_rules! limit_order {
