@@ -709,6 +709,47 @@ fn custom_limits_apply() {
     assert!(error.message.contains("too many operations"), "{error}");
 }
 
+#[test]
+fn every_call_counts_its_operations_from_zero() {
+    // Each call stays under the cap, ten of them together do not: a count
+    // carried from one call to the next would stop a later call.
+    let sandbox = Arc::new(Sandbox::new(Limits {
+        max_operations: 400,
+        ..Limits::default()
+    }));
+    let script = BotScript::compile_in(
+        &sandbox,
+        "half.rhai",
+        "fn on_tick(ctx) {\n  for i in 0..50 { ctx.rand(); }\n}",
+    )
+    .unwrap();
+    let mut bot = BotCore::new(1, script, &params("{}"), 1, BotConfig::default());
+    for call in 0..10 {
+        assert_eq!(bot.on_tick(&Arc::new(market())).error, None, "call {call}");
+    }
+}
+
+#[test]
+fn scripts_taking_turns_on_one_thread_call_their_own_functions() {
+    // More scripts than a thread keeps function lookups for, with the same
+    // function names, called in turn: each must reach its own helper.
+    let mut bots: Vec<BotCore> = (0..20)
+        .map(|n| {
+            bot(&format!(
+                "fn answer(x) {{ x + {n} }}\nfn on_tick(ctx) {{ ctx.log(answer(ctx.bot_id)); }}"
+            ))
+        })
+        .collect();
+    let view = Arc::new(market());
+    for round in 0..3 {
+        for (n, bot) in bots.iter_mut().enumerate() {
+            let outcome = bot.on_tick(&view);
+            assert_eq!(outcome.error, None, "round {round}, script {n}");
+            assert_eq!(outcome.logs, [(1 + n).to_string()], "round {round}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------- entry points
 
 #[test]

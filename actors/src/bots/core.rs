@@ -12,6 +12,7 @@ use rand::rngs::ChaCha8Rng;
 use rhai::{Dynamic, Map, Scope};
 
 use super::ctx::{self, CallState, Ctx};
+use super::run;
 use super::sandbox;
 use super::script::{BotScript, Entry, ScriptError};
 use super::view::{BotView, FillView, NewsView, TradeView};
@@ -277,11 +278,16 @@ impl BotCore {
         let sandbox = self.script.sandbox();
         sandbox::begin_log(sandbox.limits());
         let scope = &mut self.scope;
+        let script = self.script.id();
         let result = ctx::lend(&mut self.state, || {
             catch_unwind(AssertUnwindSafe(|| {
-                sandbox
-                    .engine()
-                    .eval_ast_with_scope::<Dynamic>(scope, &entry_ast.ast)
+                run::eval(
+                    sandbox.engine(),
+                    script,
+                    &entry_ast.source,
+                    scope,
+                    &entry_ast.ast,
+                )
             }))
         });
         let logs = sandbox::end_log();

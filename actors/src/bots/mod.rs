@@ -139,6 +139,7 @@ pub mod actor;
 mod core;
 mod ctx;
 mod host;
+mod run;
 mod sandbox;
 mod script;
 pub mod view;

@@ -3,8 +3,12 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use rhai::{AST, ASTNode, EvalAltResult, OptimizationLevel, ParseError, Position, Scope, Stmt};
+use rhai::{
+    AST, ASTNode, EvalAltResult, ImmutableString, OptimizationLevel, ParseError, Position, Scope,
+    Stmt,
+};
 
 use super::sandbox::Sandbox;
 
@@ -181,12 +185,17 @@ impl fmt::Display for EntryPoint {
 /// `eval_ast(false)`, the script's own top-level statements never run.
 pub(crate) struct EntryAst {
     pub(crate) ast: AST,
+    /// The AST's source (the script's name), shared rather than copied per call.
+    pub(crate) source: ImmutableString,
     pub(crate) params: Vec<rhai::Identifier>,
 }
 
 /// A compiled script. Compile once, share with `Arc`, run in any number of
 /// bots (each has its own scope, state and random stream).
 pub struct BotScript {
+    /// Unique in the process and never reused: what the cached function
+    /// lookups of its calls are kept under ([`super::run`]).
+    id: u64,
     name: String,
     sandbox: Arc<Sandbox>,
     entry_points: Vec<EntryPoint>,
@@ -265,14 +274,18 @@ impl BotScript {
                 }
                 true
             });
+            let source = ImmutableString::from(name);
             let mut entry_ast = AST::new(body, ast.shared_lib().clone());
-            entry_ast.set_source(name.to_owned());
+            entry_ast.set_source(source.clone());
             entries[entry as usize] = Some(EntryAst {
                 ast: entry_ast,
+                source,
                 params,
             });
         }
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         Ok(Arc::new(BotScript {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             name: name.to_owned(),
             sandbox: sandbox.clone(),
             entry_points,
@@ -282,6 +295,10 @@ impl BotScript {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Every function named like an entry point, in the order of [`Entry`],
