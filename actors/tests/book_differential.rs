@@ -297,8 +297,10 @@ impl Harness {
                 self.last_seq
             ));
         }
-        if matches!(cmd, Cmd::Halt | Cmd::Resume | Cmd::SetBand(_) | Cmd::Restore)
-            && !self.fast_out.is_empty()
+        if matches!(
+            cmd,
+            Cmd::Halt | Cmd::Resume | Cmd::SetBand(_) | Cmd::Restore
+        ) && !self.fast_out.is_empty()
         {
             return Err(format!("{cmd:?} emitted {:?}", self.fast_out));
         }

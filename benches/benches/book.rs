@@ -15,9 +15,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use benches::streams::{deep, insert_only};
 use benches::streams::mixed::{MixedConfig, MixedStream};
 use benches::streams::sweep::Sweep;
+use benches::streams::{deep, insert_only};
 use benches::{Command, apply};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use marketlab_actors::book::{BookConfig, BookEvent, OrderBook};

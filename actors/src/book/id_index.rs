@@ -127,11 +127,10 @@ impl IdIndex {
             self.window.clear();
             self.base = id.0;
         }
-        let gap = id
-            .0
-            .checked_sub(self.base)
-            .and_then(|ahead| usize::try_from(ahead).ok())
-            .and_then(|ahead| ahead.checked_sub(self.window.len()));
+        let gap =
+            id.0.checked_sub(self.base)
+                .and_then(|ahead| usize::try_from(ahead).ok())
+                .and_then(|ahead| ahead.checked_sub(self.window.len()));
         match gap {
             Some(gap) if gap <= self.bound() => {
                 self.window.extend(std::iter::repeat_n(VACANT, gap));
