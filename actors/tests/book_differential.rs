@@ -38,6 +38,10 @@ const POLICIES: [StpPolicy; 3] = [
 enum IdPick {
     /// Never used before.
     Fresh,
+    /// Never used before, this far past the next fresh id: the book's id
+    /// index keeps ids in sequence in a window and others in a hash map,
+    /// and leaps move ids from one to the other.
+    Leap(u64),
     /// The n-th most recently used id (live, done, or cancelled by now).
     Recent(usize),
     /// An id no command ever uses.
@@ -63,6 +67,10 @@ enum Cmd {
     ExpireDay,
     CancelAll,
     SetBand(Option<PriceBand>),
+    /// Go on with the fast book rebuilt from its persisted state, as after
+    /// a restart (its ids go back into the index by priority, not by id);
+    /// the reference book carries on untouched.
+    Restore,
 }
 
 /// Where the shares of one accepted order went, from the fast book's events,
@@ -155,6 +163,11 @@ impl Harness {
                 self.next_id += 1;
                 id
             }
+            IdPick::Leap(gap) => {
+                let id = OrderId(self.next_id + gap);
+                self.next_id += gap + 1;
+                id
+            }
             IdPick::Recent(n) if !self.used.is_empty() => {
                 self.used[self.used.len() - 1 - n % self.used.len()]
             }
@@ -242,6 +255,10 @@ impl Harness {
                 self.reference.set_band(band);
                 None
             }
+            Cmd::Restore => {
+                self.fast = OrderBook::restore(*self.fast.config(), self.fast.state())?;
+                None
+            }
         };
         self.check(cmd, submitted, results)
             .map_err(|e| format!("[{}] command #{} {cmd:?}: {e}", self.label, self.commands))
@@ -280,7 +297,11 @@ impl Harness {
                 self.last_seq
             ));
         }
-        if matches!(cmd, Cmd::Halt | Cmd::Resume | Cmd::SetBand(_)) && !self.fast_out.is_empty() {
+        if matches!(
+            cmd,
+            Cmd::Halt | Cmd::Resume | Cmd::SetBand(_) | Cmd::Restore
+        ) && !self.fast_out.is_empty()
+        {
             return Err(format!("{cmd:?} emitted {:?}", self.fast_out));
         }
 
@@ -602,8 +623,13 @@ fn existing_id() -> impl Strategy<Value = IdPick> {
 }
 
 fn submit() -> impl Strategy<Value = Cmd> {
+    // Leaps of up to 12,000 ids land beyond the book's id window (4,096
+    // ids plus 8 per live order) about as often as inside it; a leap of
+    // 2^40 lands beyond it whenever an id in it is live.
     let id = prop_oneof![
         30 => Just(IdPick::Fresh),
+        3 => (1u64..12_000).prop_map(IdPick::Leap),
+        1 => Just(IdPick::Leap(1 << 40)),
         1 => (0usize..12).prop_map(IdPick::Recent),
     ];
     let quantity = prop_oneof![
@@ -643,6 +669,7 @@ fn command() -> impl Strategy<Value = Cmd> {
         1 => Just(Cmd::ExpireDay),
         1 => Just(Cmd::CancelAll),
         1 => band.prop_map(Cmd::SetBand),
+        2 => Just(Cmd::Restore),
     ]
 }
 

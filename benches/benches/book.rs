@@ -2,6 +2,9 @@
 //!
 //! Targets (one core): insert-only >= 6 M orders/s (Liquibook, C++, does
 //! ~5 M/s on this stream), mixed >= 3 M commands/s, sweep <= 50 ns per fill.
+//! The deep stream has no criterion target: its target (>= 7.5 M orders/s)
+//! is `replay`'s on 6 M orders, and 1 M here keeps a run short while its
+//! queues still grow ~36 k orders deep.
 //! Criterion reports the sweep's time per sweep of 1,000 fills, so its time
 //! in microseconds reads directly as nanoseconds per fill.
 //!
@@ -12,9 +15,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use benches::streams::insert_only;
 use benches::streams::mixed::{MixedConfig, MixedStream};
 use benches::streams::sweep::Sweep;
+use benches::streams::{deep, insert_only};
 use benches::{Command, apply};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use marketlab_actors::book::{BookConfig, BookEvent, OrderBook};
@@ -23,6 +26,7 @@ const SEED: u64 = 1;
 const INSERT_BATCH: usize = 100_000;
 const MIXED_BATCH: usize = 200_000;
 const SWEEP_FILLS: u64 = 1_000;
+const DEEP_BATCH: usize = 1_000_000;
 
 /// The measured loop: what a book actor would do per command, minus the
 /// publishing of the events.
@@ -50,6 +54,28 @@ fn insert_only(c: &mut Criterion) {
                 book
             },
             // One book (several MB at this capacity) alive at a time.
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+fn deep(c: &mut Criterion) {
+    let commands = deep::commands(DEEP_BATCH, SEED);
+    let mut out = Vec::with_capacity(64);
+    let mut group = c.benchmark_group("deep");
+    group.throughput(Throughput::Elements(commands.len() as u64));
+    // A batch takes ~150 ms: criterion's fewest samples.
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(15));
+    group.bench_function("1m_orders_fresh_book", |b| {
+        b.iter_batched(
+            || OrderBook::with_capacity(BookConfig::default(), commands.len()),
+            |mut book| {
+                run(&mut book, &commands, &mut out);
+                book
+            },
             BatchSize::PerIteration,
         )
     });
@@ -99,5 +125,5 @@ fn sweep(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(book, insert_only, mixed, sweep);
+criterion_group!(book, insert_only, mixed, sweep, deep);
 criterion_main!(book);

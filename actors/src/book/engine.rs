@@ -5,21 +5,14 @@
 
 use std::collections::VecDeque;
 
-use rustc_hash::FxHashMap;
-
 use super::config::{BookConfig, PriceBand, StpPolicy, check_order};
 use super::events::{BookError, BookEvent, CancelReason, RejectReason, Trade};
+use super::id_index::{IdIndex, Location};
 use super::ladder::{Ladder, NIL};
 use super::order::{NewOrder, PendingStop, RestingOrder, TimeInForce};
 use super::snapshot::{L1, L2, LevelView};
 use super::stops::StopBook;
 use crate::types::{AccountId, OrderId, Price, Quantity, Side};
-
-#[derive(Debug, Clone, Copy)]
-enum Location {
-    Resting(u32),
-    Stop,
-}
 
 /// An order about to match: a new market or limit order, or a stop that
 /// just fired.
@@ -43,7 +36,7 @@ pub struct OrderBook {
     last_price: Option<Price>,
     ladder: Ladder,
     stops: StopBook,
-    index: FxHashMap<OrderId, Location>,
+    index: IdIndex,
     /// Stops that fired and wait their turn to execute, in firing order.
     cascade: VecDeque<PendingStop>,
     /// Scratch space for the stops one trade fires.
@@ -57,8 +50,6 @@ impl OrderBook {
 
     /// A book with room for `orders` resting orders before it allocates.
     pub fn with_capacity(config: BookConfig, orders: usize) -> OrderBook {
-        let mut index = FxHashMap::default();
-        index.reserve(orders);
         OrderBook {
             band: config.band.map(PriceBand::limits),
             config,
@@ -67,7 +58,7 @@ impl OrderBook {
             last_price: None,
             ladder: Ladder::with_capacity(orders),
             stops: StopBook::default(),
-            index,
+            index: IdIndex::with_capacity(orders),
             cascade: VecDeque::with_capacity(64),
             fired: Vec::with_capacity(64),
         }
@@ -186,7 +177,7 @@ impl OrderBook {
             self.config.max_order_quantity,
             self.band,
         )?;
-        if self.index.contains_key(&order.id) {
+        if self.index.contains(order.id) {
             return Err(RejectReason::DuplicateOrderId);
         }
         Ok(())
@@ -334,7 +325,7 @@ impl OrderBook {
                     // to write its remaining quantity first.
                     let maker_remaining = if quantity == maker.remaining {
                         self.ladder.remove(cursor);
-                        self.index.remove(&maker.id);
+                        self.index.remove(maker.id);
                         Quantity::ZERO
                     } else {
                         self.ladder.take(cursor, quantity)
@@ -376,7 +367,7 @@ impl OrderBook {
         }
         self.fired.sort_unstable_by_key(|s| s.accepted_seq);
         for stop in self.fired.drain(..) {
-            self.index.remove(&stop.id);
+            self.index.remove(stop.id);
             self.cascade.push_back(stop);
         }
     }
@@ -407,7 +398,7 @@ impl OrderBook {
 
     fn cancel_slot(&mut self, slot: u32, reason: CancelReason, out: &mut Vec<BookEvent>) {
         let s = self.ladder.remove(slot);
-        self.index.remove(&s.id);
+        self.index.remove(s.id);
         let seq = self.next_seq();
         out.push(BookEvent::Cancelled {
             seq,
@@ -443,7 +434,7 @@ impl OrderBook {
         reason: CancelReason,
         out: &mut Vec<BookEvent>,
     ) -> Result<(), BookError> {
-        match self.index.get(&id).copied() {
+        match self.index.get(id) {
             None => Err(BookError::UnknownOrder(id)),
             Some(Location::Resting(slot)) => {
                 let (side, level) = {
@@ -456,7 +447,7 @@ impl OrderBook {
             }
             Some(Location::Stop) => {
                 let stop = self.stops.remove(id).ok_or(BookError::UnknownOrder(id))?;
-                self.index.remove(&id);
+                self.index.remove(id);
                 let seq = self.next_seq();
                 out.push(BookEvent::Cancelled {
                     seq,
@@ -481,7 +472,7 @@ impl OrderBook {
         if by.is_zero() {
             return Err(BookError::ZeroReduction);
         }
-        let remaining = match self.index.get(&id).copied() {
+        let remaining = match self.index.get(id) {
             None => return Err(BookError::UnknownOrder(id)),
             Some(Location::Resting(slot)) => self.ladder.slot(slot).remaining,
             Some(Location::Stop) => {
@@ -494,7 +485,7 @@ impl OrderBook {
         if by >= remaining {
             return self.remove_order(id, CancelReason::Requested, out);
         }
-        let (account, side_level) = match self.index.get(&id).copied() {
+        let (account, side_level) = match self.index.get(id) {
             Some(Location::Resting(slot)) => {
                 self.ladder.take(slot, by);
                 let s = self.ladder.slot(slot);
@@ -566,7 +557,7 @@ impl OrderBook {
     }
 
     fn expire(&mut self, id: OrderId, out: &mut Vec<BookEvent>) {
-        let (account, remaining, level) = match self.index.remove(&id) {
+        let (account, remaining, level) = match self.index.remove(id) {
             Some(Location::Resting(slot)) => {
                 let s = self.ladder.remove(slot);
                 (s.account, s.remaining, Some((s.side, s.level)))
@@ -638,8 +629,8 @@ impl OrderBook {
 
     /// A live order: resting, or waiting for its trigger.
     pub fn resting_order(&self, id: OrderId) -> Option<RestingOrder> {
-        match self.index.get(&id)? {
-            Location::Resting(slot) => Some(self.ladder.slot(*slot).view()),
+        match self.index.get(id)? {
+            Location::Resting(slot) => Some(self.ladder.slot(slot).view()),
             Location::Stop => None,
         }
     }
@@ -656,12 +647,18 @@ impl OrderBook {
         self.index.len()
     }
 
+    /// Live ids the index holds in its hash map rather than its window.
+    #[cfg(test)]
+    pub(super) fn ids_in_hash_map(&self) -> usize {
+        self.index.sparse_len()
+    }
+
     /// Put a resting order back at the end of its level's queue (restore).
     pub(super) fn put_back(&mut self, order: RestingOrder) -> Result<(), String> {
         if order.remaining.is_zero() || order.price.0 <= 0 {
             return Err(format!("order {} cannot rest: {order:?}", order.id));
         }
-        if self.index.contains_key(&order.id) {
+        if self.index.contains(order.id) {
             return Err(format!("order {} is restored twice", order.id));
         }
         let slot = self.ladder.insert(order);
@@ -671,7 +668,7 @@ impl OrderBook {
 
     /// Put a waiting stop back (restore).
     pub(super) fn put_back_stop(&mut self, stop: PendingStop) -> Result<(), String> {
-        if stop.remaining.is_zero() || self.index.contains_key(&stop.id) {
+        if stop.remaining.is_zero() || self.index.contains(stop.id) {
             return Err(format!("stop {} cannot wait: {stop:?}", stop.id));
         }
         self.stops.insert(stop);
@@ -703,13 +700,13 @@ impl OrderBook {
             ));
         }
         for (slot, s) in self.ladder.live_slots() {
-            match self.index.get(&s.id) {
-                Some(Location::Resting(at)) if *at == slot => {}
+            match self.index.get(s.id) {
+                Some(Location::Resting(at)) if at == slot => {}
                 other => return Err(format!("order {} indexed as {other:?}", s.id)),
             }
         }
         for stop in self.stops.iter() {
-            if !matches!(self.index.get(&stop.id), Some(Location::Stop)) {
+            if !matches!(self.index.get(stop.id), Some(Location::Stop)) {
                 return Err(format!("stop {} not indexed", stop.id));
             }
             if self.last_price.is_some_and(|last| stop.fires_at(last)) {

@@ -6,6 +6,7 @@ mod config;
 mod depth;
 mod engine;
 mod events;
+mod id_index;
 mod ladder;
 mod order;
 mod restore;

@@ -358,6 +358,41 @@ fn cancel_removes_the_order_and_unknown_ids_are_errors() {
 }
 
 #[test]
+fn ids_in_sequence_and_ids_far_from_it_behave_alike() {
+    let mut f = Fixture::new();
+    let far = [u64::MAX - 1, 1 << 40];
+    f.rest(1, Side::Sell, 100, 5);
+    f.rest(far[0], Side::Sell, 100, 5);
+    f.rest(2, Side::Sell, 101, 5);
+    f.rest(far[1], Side::Sell, 101, 5);
+    assert_eq!(f.book.ids_in_hash_map(), 2);
+    for id in [1, far[0], 2, far[1]] {
+        let events = f.rest(id, Side::Buy, 90, 1);
+        assert_eq!(rejection(&events), Some(RejectReason::DuplicateOrderId));
+    }
+    assert_eq!(
+        f.book.resting_order(OrderId(far[1])).unwrap().price,
+        Price(101)
+    );
+    // A sweep fills both kinds in time priority and forgets them.
+    let events = f.rest(3, Side::Buy, 100, 10);
+    assert_eq!(trades(&events), vec![(3, 1, 100, 5), (3, far[0], 100, 5)]);
+    assert_eq!(f.book.ids_in_hash_map(), 1);
+    f.reduce(far[1], 2).unwrap();
+    assert_eq!(f.cancel(far[1]).unwrap().len(), 2);
+    assert_eq!(
+        f.cancel(far[1]),
+        Err(BookError::UnknownOrder(OrderId(far[1])))
+    );
+    assert_eq!(f.book.ids_in_hash_map(), 0);
+    assert_eq!(f.side(Side::Sell), vec![(2, 101, 5)]);
+    // A filled order's id may come back, in sequence or not.
+    f.rest(far[0], Side::Sell, 102, 1);
+    f.rest(1, Side::Sell, 102, 1);
+    assert_eq!(f.book.live_orders(), 3);
+}
+
+#[test]
 fn reduce_keeps_queue_priority() {
     let mut f = Fixture::new();
     f.rest(1, Side::Sell, 100, 10);

@@ -3,6 +3,7 @@
 //! unlike `StdRng`), so a stream is the same on every machine and run.
 
 pub mod accounts;
+pub mod deep;
 pub mod insert_only;
 mod live;
 pub mod mixed;
