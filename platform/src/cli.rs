@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use marketlab_actors::bots::BotScript;
 
+use crate::api::live::outbox::OutboxLimits;
 use crate::api::rate_limit::RateLimitSettings;
 use crate::api::transport::TransportSettings;
 use crate::auth::TokenSettings;
@@ -141,6 +142,17 @@ pub struct ServerArgs {
     /// Open WebSocket connections one account may hold.
     #[arg(long, env = "MARKETLAB_WS_PER_ACCOUNT", default_value_t = TransportSettings::default().ws_per_account, value_parser = at_least_one())]
     ws_per_account: usize,
+    /// Frames a WebSocket connection's outbound queue holds for a client
+    /// that reads slowly; a trade or order stream that overflows it closes
+    /// the connection with 4413 (book and quote states are conflated).
+    #[arg(long, env = "MARKETLAB_WS_QUEUE_FRAMES", default_value_t = OutboxLimits::default().frames, value_parser = at_least_one())]
+    ws_queue_frames: usize,
+    /// Bytes the same queue holds, in KiB.
+    #[arg(long, env = "MARKETLAB_WS_QUEUE_KIB", default_value_t = OutboxLimits::default().bytes / 1024, value_parser = at_least_one())]
+    ws_queue_kib: usize,
+    /// The most book updates an orderBook subscription sends a second.
+    #[arg(long, env = "MARKETLAB_BOOK_UPDATES_PER_SECOND", default_value_t = TransportSettings::default().book_updates_per_second, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    book_updates_per_second: u32,
     #[command(flatten)]
     database: Database,
 }
@@ -171,6 +183,11 @@ impl ServerArgs {
                 ws_init_timeout: Duration::from_millis(self.ws_init_timeout_ms),
                 ws_per_address: self.ws_per_address,
                 ws_per_account: self.ws_per_account,
+                ws_outbox: OutboxLimits {
+                    frames: self.ws_queue_frames,
+                    bytes: self.ws_queue_kib * 1024,
+                },
+                book_updates_per_second: self.book_updates_per_second,
             },
             ..defaults
         }

@@ -26,6 +26,58 @@ pub const REJECT_CODES: [&str; 11] = [
     "INTERNAL",
 ];
 
+impl Live {
+    fn render(&self, out: &mut Exposition) {
+        let gauges = [
+            (
+                "marketlab_subscribers",
+                "Subscriptions running over WebSocket.",
+                self.subscribers.load(Ordering::Relaxed),
+            ),
+            (
+                "marketlab_subscription_executions",
+                "Distinct subscription executions running, each shared by its identical subscriptions.",
+                self.executions.load(Ordering::Relaxed),
+            ),
+        ];
+        for (name, help, value) in gauges {
+            out.family(name, "gauge", help);
+            out.sample(name, "", value);
+        }
+        let counters = [
+            (
+                "marketlab_subscription_executions_started_total",
+                "Subscription executions started.",
+                &self.executions_started,
+            ),
+            (
+                "marketlab_subscription_results_total",
+                "Subscription results executed and serialized, once each for all their subscribers.",
+                &self.results,
+            ),
+            (
+                "marketlab_websocket_frames_sent_total",
+                "Result and completion frames written to WebSocket connections.",
+                &self.frames_sent,
+            ),
+            (
+                "marketlab_websocket_frames_conflated_total",
+                "Book and quote frames replaced, before they were sent, by a newer state.",
+                &self.frames_conflated,
+            ),
+            (
+                "marketlab_websocket_slow_consumer_disconnects_total",
+                "Connections closed (4413) because a trade or order stream overflowed their outbox.",
+                &self.slow_consumers,
+            ),
+        ];
+        for (name, help, value) in counters {
+            out.family(name, "counter", help);
+            out.sample(name, "", value.load(Ordering::Relaxed));
+        }
+    }
+}
+
 /// Upper bounds of the request-duration buckets, in microseconds.
 const REQUEST_BUCKETS_MICROS: [u64; 12] = [
     500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000,
@@ -42,6 +94,19 @@ pub struct Metrics {
     request_buckets: [AtomicU64; REQUEST_BUCKETS_MICROS.len() + 1],
     request_micros: AtomicU64,
     websockets: AtomicI64,
+    live: Live,
+}
+
+/// The subscriptions' fan-out (see `api::live`).
+#[derive(Debug, Default)]
+struct Live {
+    subscribers: AtomicI64,
+    executions: AtomicI64,
+    executions_started: AtomicU64,
+    results: AtomicU64,
+    frames_sent: AtomicU64,
+    frames_conflated: AtomicU64,
+    slow_consumers: AtomicU64,
 }
 
 impl Metrics {
@@ -79,6 +144,42 @@ impl Metrics {
 
     pub fn ws_disconnected(&self) {
         self.websockets.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    pub fn subscriber_joined(&self) {
+        self.live.subscribers.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn subscriber_left(&self) {
+        self.live.subscribers.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// A shared execution started (its first subscriber came).
+    pub fn feed_started(&self) {
+        self.live.executions.fetch_add(1, Ordering::Relaxed);
+        self.live.executions_started.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn feed_stopped(&self) {
+        self.live.executions.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// A subscription's result executed and serialized (once, however many
+    /// subscribers get it).
+    pub fn result_made(&self) {
+        self.live.results.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn frames_sent(&self, n: u64) {
+        self.live.frames_sent.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn frame_conflated(&self) {
+        self.live.frames_conflated.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn slow_consumer_disconnected(&self) {
+        self.live.slow_consumers.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn render(&self, persister: &PersisterHealth) -> String {
@@ -146,6 +247,7 @@ impl Metrics {
             "",
             self.websockets.load(Ordering::Relaxed),
         );
+        self.live.render(&mut out);
 
         out.family(
             "marketlab_persister_batches_total",
@@ -260,6 +362,14 @@ mod tests {
         metrics.ws_connected();
         metrics.ws_connected();
         metrics.ws_disconnected();
+        metrics.subscriber_joined();
+        metrics.subscriber_joined();
+        metrics.subscriber_left();
+        metrics.feed_started();
+        metrics.result_made();
+        metrics.frames_sent(3);
+        metrics.frame_conflated();
+        metrics.slow_consumer_disconnected();
         let persister = PersisterHealth::default();
         persister.committed(40, Duration::from_micros(1_500));
         persister.committed(7, Duration::from_micros(250));
@@ -280,6 +390,22 @@ mod tests {
             assert!(value(&format!("marketlab_rejects_total{{code=\"{code}\"}}")).is_some());
         }
         assert_eq!(value("marketlab_websocket_connections"), Some("1"));
+        assert_eq!(value("marketlab_subscribers"), Some("1"));
+        assert_eq!(value("marketlab_subscription_executions"), Some("1"));
+        assert_eq!(
+            value("marketlab_subscription_executions_started_total"),
+            Some("1")
+        );
+        assert_eq!(value("marketlab_subscription_results_total"), Some("1"));
+        assert_eq!(value("marketlab_websocket_frames_sent_total"), Some("3"));
+        assert_eq!(
+            value("marketlab_websocket_frames_conflated_total"),
+            Some("1")
+        );
+        assert_eq!(
+            value("marketlab_websocket_slow_consumer_disconnects_total"),
+            Some("1")
+        );
         assert_eq!(value("marketlab_persister_batches_total"), Some("2"));
         assert_eq!(value("marketlab_persister_changes_total"), Some("47"));
         assert_eq!(value("marketlab_persister_failing"), Some("0"));

@@ -120,6 +120,7 @@ pub struct Application {
     persister: Addr<Persister>,
     writer: Arbiter,
     feeds: Arbiter,
+    live: Arbiter,
 }
 
 /// 32 bytes from the operating system: the seed of token and salt
@@ -191,12 +192,21 @@ impl Application {
             in_flight: Arc::clone(&state.in_flight),
             request_timeout: settings.transport.request_timeout,
         });
-        let schema = web::Data::new(api::schema::build(Some(Arc::clone(&state))));
+        let schema = api::schema::build(Some(Arc::clone(&state)));
+        // Subscriptions run on a thread of their own, off the HTTP workers.
+        let live = Arbiter::new();
+        let hub = web::Data::new(api::live::Hub::new(
+            schema.clone(),
+            live.handle(),
+            Arc::clone(&state.metrics),
+        ));
+        let schema = web::Data::new(schema);
         let api_state = web::Data::new(Arc::clone(&state));
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(routes_state.clone())
                 .app_data(schema.clone())
+                .app_data(hub.clone())
                 .app_data(api_state.clone())
                 .configure(routes::configure)
                 .configure(api::http::configure)
@@ -217,6 +227,7 @@ impl Application {
             persister,
             writer,
             feeds,
+            live,
         })
     }
 
@@ -264,6 +275,7 @@ impl Application {
         })?;
         self.market.shutdown();
         self.feeds.stop();
+        self.live.stop();
         self.writer.stop();
         // Nothing may write to the database once this has returned (a new
         // server on it, in tests, recovers right away).

@@ -10,7 +10,7 @@ use async_graphql::http::GraphiQLSource;
 use marketlab_actors::types::Timestamp;
 
 use super::guard::Caller;
-use super::schema::MarketSchema;
+use super::live::Hub;
 use super::state::ApiState;
 use super::{graphql_http, websocket};
 
@@ -52,13 +52,15 @@ pub(crate) fn caller(state: &ApiState, authorization: Option<&str>) -> Caller {
 /// Rate limits are per account; anonymous requests share one bucket per
 /// client address (negative keys, apart from account ids).
 pub(crate) fn rate_key(caller: &Caller, request: &HttpRequest) -> i64 {
+    rate_key_of(caller, request.peer_addr().map(|a| a.ip()))
+}
+
+/// [`rate_key`] of a caller at `address` (a WebSocket connection's).
+pub(crate) fn rate_key_of(caller: &Caller, address: Option<std::net::IpAddr>) -> i64 {
     match caller {
         Caller::Account(id) => *id,
         _ => {
-            let ip = request
-                .peer_addr()
-                .map(|a| a.ip().to_string())
-                .unwrap_or_default();
+            let ip = address.map(|ip| ip.to_string()).unwrap_or_default();
             let hash = ip.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
                 (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
             });
@@ -70,15 +72,10 @@ pub(crate) fn rate_key(caller: &Caller, request: &HttpRequest) -> i64 {
 async fn subscriptions(
     request: HttpRequest,
     payload: web::Payload,
-    schema: web::Data<MarketSchema>,
+    hub: web::Data<Arc<Hub>>,
     state: web::Data<Arc<ApiState>>,
 ) -> actix_web::Result<HttpResponse> {
-    websocket::start(
-        &request,
-        payload,
-        MarketSchema::clone(&schema),
-        Arc::clone(&state),
-    )
+    websocket::start(&request, payload, Arc::clone(&hub), Arc::clone(&state))
 }
 
 async fn graphiql() -> HttpResponse {

@@ -9,6 +9,7 @@ pub mod graphql_http;
 pub mod guard;
 pub mod http;
 pub mod limits;
+pub mod live;
 pub mod rate_limit;
 pub mod resolvers;
 pub mod scalars;

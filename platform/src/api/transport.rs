@@ -3,6 +3,7 @@
 //! which requests are running and since when (so that `/health` can tell a
 //! stuck worker).
 
+use super::live::outbox::OutboxLimits;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -21,6 +22,12 @@ pub struct TransportSettings {
     pub ws_per_address: usize,
     /// Open WebSocket connections signed in as one account.
     pub ws_per_account: usize,
+    /// What a connection's outbound queue holds before a trade or order
+    /// stream overflows it.
+    pub ws_outbox: OutboxLimits,
+    /// The most book updates an `orderBook` subscription sends a second;
+    /// the changes between two are conflated into the latest book.
+    pub book_updates_per_second: u32,
 }
 
 impl Default for TransportSettings {
@@ -30,6 +37,8 @@ impl Default for TransportSettings {
             ws_init_timeout: Duration::from_secs(3),
             ws_per_address: 256,
             ws_per_account: 32,
+            ws_outbox: OutboxLimits::default(),
+            book_updates_per_second: 20,
         }
     }
 }

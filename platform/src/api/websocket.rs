@@ -1,21 +1,34 @@
 //! Subscriptions over WebSocket: one actor per connection, speaking
-//! graphql-transport-ws or the legacy graphql-ws. async-graphql runs the
-//! protocol's messages; this actor holds the connection to the rules
-//! async-graphql leaves out:
+//! graphql-transport-ws or the legacy graphql-ws. The actor runs the
+//! protocol; the work of a subscription (executing it, serializing its
+//! results) is done once for all identical subscriptions by the
+//! [`Hub`](super::live::Hub) on its own thread, and this actor only frames
+//! the shared bytes and writes them as its socket takes them, from its
+//! bounded [`Outbox`]. The protocol's rules:
 //! - a connection that sends no `connection_init` within the timeout is
 //!   closed with 4408;
 //! - a subscription asked for before `connection_ack` closes it with 4401;
 //! - a `connection_init` the server refuses (a bad token, too many sockets
 //!   for the account) closes it with 4403 (graphql-transport-ws; the legacy
-//!   protocol answers `connection_error`);
+//!   protocol answers `connection_error`), and a second one with 4429;
+//! - a subscription id already running closes it with 4409
+//!   (graphql-transport-ws; the legacy protocol replaces the subscription);
 //! - a message that is not one of the protocol's closes it with 4400;
-//! - an address and an account hold a bounded number of connections.
+//! - a client that does not read fast enough to keep its outbox within
+//!   bounds is closed with 4413 (see [`super::live::SLOW_CONSUMER`]);
+//! - an address and an account hold a bounded number of connections, and a
+//!   connection a bounded number of subscriptions.
 //!
 //! The legacy protocol defines no close codes; it is closed with the same
 //! ones, which its clients report as they are.
 
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
@@ -24,24 +37,22 @@ use actix_web::{HttpRequest, HttpResponse};
 use actix_web_actors::ws::{
     self, CloseCode, CloseReason, Message, ProtocolError, WebsocketContext,
 };
-use async_graphql::Data;
-use async_graphql::http::{
-    ALL_WEBSOCKET_PROTOCOLS, ClientMessage, WebSocket, WebSocketProtocols, WsMessage,
-};
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, ClientMessage, WebSocketProtocols};
 use futures_util::Stream;
-use tokio::sync::mpsc;
 
+use super::error::ApiError;
 use super::guard::Caller;
-use super::schema::MarketSchema;
+use super::live::hub::{Feed, Hub, Subscriber};
+use super::live::key::{Plan, plan};
+use super::live::outbox::{Frame, Outbox, Queued, Slot, Taken};
+use super::live::protocol::{self, Framing};
+use super::live::{SLOW_CONSUMER, SUBSCRIPTIONS_PER_CONNECTION};
 use super::state::ApiState;
-use super::transport::Slot;
+use super::transport::Slot as Held;
 
 const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(5);
 /// A client that answers no ping for this long is gone.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
-/// Client messages waiting for the protocol to take them; a client that
-/// keeps more than this in flight is closed.
-const INBOX: usize = 256;
 /// The largest message a client may send in fragments (a whole frame is
 /// bounded by the codec already).
 const MAX_MESSAGE: usize = 128 * 1024;
@@ -52,14 +63,19 @@ mod close {
     pub const UNAUTHORIZED: u16 = 4401;
     pub const FORBIDDEN: u16 = 4403;
     pub const INIT_TIMEOUT: u16 = 4408;
+    pub const SUBSCRIBER_EXISTS: u16 = 4409;
+    pub const TOO_MANY_INITS: u16 = 4429;
 }
+
+/// Numbers connections, so that the hub can tell their subscriptions apart.
+static CONNECTIONS: AtomicU64 = AtomicU64::new(0);
 
 /// Upgrade a request to a subscription connection, unless its address has
 /// too many open already (then 429, before any upgrade).
 pub fn start(
     request: &HttpRequest,
     payload: impl Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>> + 'static,
-    schema: MarketSchema,
+    hub: Arc<Hub>,
     state: Arc<ApiState>,
 ) -> actix_web::Result<HttpResponse> {
     let protocol = request
@@ -90,14 +106,21 @@ pub fn start(
     state.metrics.ws_connected();
     let connection = Connection {
         _counted: Counted(Arc::clone(&state.metrics)),
-        schema,
+        id: CONNECTIONS.fetch_add(1, Ordering::Relaxed),
+        outbox: Arc::new(Outbox::new(state.transport.ws_outbox)),
+        hub,
         state,
         protocol,
+        address,
         phase: Phase::AwaitingInit,
+        caller: Caller::Anonymous,
         last_heartbeat: Instant::now(),
-        inbox: None,
         continuation: Vec::new(),
+        running: HashMap::new(),
+        slots: HashMap::new(),
+        next_slot: 0,
         _address_slot: address_slot,
+        _account_slot: None,
     };
     ws::WsResponseBuilder::new(connection, request, payload)
         .protocols(&ALL_WEBSOCKET_PROTOCOLS)
@@ -108,21 +131,37 @@ pub fn start(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     AwaitingInit,
-    /// `connection_init` arrived; its answer is on the way.
-    Initialising,
     Acknowledged,
+    /// It is closing: nothing more is read.
+    Closing,
 }
 
 struct Connection {
-    schema: MarketSchema,
+    id: u64,
+    hub: Arc<Hub>,
+    outbox: Arc<Outbox>,
     state: Arc<ApiState>,
     protocol: WebSocketProtocols,
+    address: IpAddr,
     phase: Phase,
+    caller: Caller,
     last_heartbeat: Instant,
-    inbox: Option<mpsc::Sender<serde_json::Result<ClientMessage>>>,
     continuation: Vec<u8>,
-    _address_slot: Slot<std::net::IpAddr>,
+    /// The client's subscription ids and the slots they run in.
+    running: HashMap<String, Slot>,
+    slots: HashMap<Slot, Running>,
+    next_slot: Slot,
+    _address_slot: Held<IpAddr>,
+    _account_slot: Option<Held<i64>>,
     _counted: Counted,
+}
+
+/// One subscription (or one query or mutation) of the connection.
+struct Running {
+    id: String,
+    framing: Framing,
+    /// The shared feed it is on; `None` when it runs alone.
+    feed: Option<Arc<Feed>>,
 }
 
 /// Counts the connection in the metrics while it is open.
@@ -136,6 +175,7 @@ impl Drop for Counted {
 
 impl Connection {
     fn close(&mut self, ctx: &mut WebsocketContext<Self>, code: u16, reason: &str) {
+        self.phase = Phase::Closing;
         ctx.close(Some(CloseReason {
             code: CloseCode::from(code),
             description: Some(fit_close_reason(reason).to_owned()),
@@ -143,9 +183,15 @@ impl Connection {
         ctx.stop();
     }
 
-    /// One whole message from the client, held to the protocol's order
-    /// before async-graphql runs it.
+    fn is_modern(&self) -> bool {
+        self.protocol == WebSocketProtocols::GraphQLWS
+    }
+
+    /// One whole message from the client.
     fn receive(&mut self, bytes: &[u8], ctx: &mut WebsocketContext<Self>) {
+        if self.phase == Phase::Closing {
+            return;
+        }
         let message = match ClientMessage::from_bytes(bytes) {
             Ok(message) => message,
             Err(e) => {
@@ -156,41 +202,148 @@ impl Connection {
                 );
             }
         };
-        match (&message, self.phase) {
-            (ClientMessage::ConnectionInit { .. }, Phase::AwaitingInit) => {
-                self.phase = Phase::Initialising;
+        match message {
+            ClientMessage::ConnectionInit { payload } => self.initialise(payload, ctx),
+            ClientMessage::Start { .. } if self.phase != Phase::Acknowledged => {
+                self.close(ctx, close::UNAUTHORIZED, "Unauthorized");
             }
-            (ClientMessage::Start { .. }, Phase::AwaitingInit | Phase::Initialising) => {
-                return self.close(ctx, close::UNAUTHORIZED, "Unauthorized");
+            ClientMessage::Start { id, payload } => self.start(id, payload, ctx),
+            ClientMessage::Stop { id } => {
+                if self.stop(&id) {
+                    ctx.text(Framing::new(self.protocol, &id).complete().to_owned());
+                }
             }
-            _ => {}
-        }
-        let Some(inbox) = &self.inbox else { return };
-        if inbox.try_send(Ok(message)).is_err() {
-            self.close(
-                ctx,
-                u16::from(CloseCode::Policy),
-                "too many messages waiting; slow down",
-            );
+            ClientMessage::ConnectionTerminate => {
+                self.close(ctx, u16::from(CloseCode::Normal), "");
+            }
+            ClientMessage::Ping { .. } => ctx.text(protocol::PONG),
+            ClientMessage::Pong { .. } => {}
         }
     }
 
-    /// What async-graphql answers, on its way to the client.
-    fn send(&mut self, message: WsMessage, ctx: &mut WebsocketContext<Self>) {
-        match message {
-            WsMessage::Text(text) => {
-                if self.phase == Phase::Initialising && is_ack(&text) {
-                    self.phase = Phase::Acknowledged;
-                }
-                ctx.text(text);
-            }
-            // async-graphql closes a refused init with 1002; the protocol
-            // says 4403.
-            WsMessage::Close(1002, reason) if self.phase == Phase::Initialising => {
-                self.close(ctx, close::FORBIDDEN, &reason);
-            }
-            WsMessage::Close(code, reason) => self.close(ctx, code, &reason),
+    fn initialise(&mut self, payload: Option<serde_json::Value>, ctx: &mut WebsocketContext<Self>) {
+        if self.phase != Phase::AwaitingInit {
+            let why = "Too many initialisation requests.";
+            return self.refuse(ctx, close::TOO_MANY_INITS, why);
         }
+        match initialise(&self.state, &payload.unwrap_or_default()) {
+            Ok((caller, account_slot)) => {
+                self.caller = caller;
+                self._account_slot = account_slot;
+                self.phase = Phase::Acknowledged;
+                ctx.text(protocol::CONNECTION_ACK);
+            }
+            Err(why) => self.refuse(ctx, close::FORBIDDEN, &why),
+        }
+    }
+
+    /// Refuse the connection: graphql-transport-ws closes with `code`, the
+    /// legacy protocol answers `connection_error` first.
+    fn refuse(&mut self, ctx: &mut WebsocketContext<Self>, code: u16, why: &str) {
+        if self.is_modern() {
+            self.close(ctx, code, why);
+        } else {
+            ctx.text(protocol::connection_error(why));
+            self.close(ctx, u16::from(CloseCode::Normal), "");
+        }
+    }
+
+    fn start(
+        &mut self,
+        id: String,
+        request: async_graphql::Request,
+        ctx: &mut WebsocketContext<Self>,
+    ) {
+        if self.running.contains_key(&id) {
+            if self.is_modern() {
+                let why = format!("Subscriber for {id} already exists");
+                return self.close(ctx, close::SUBSCRIBER_EXISTS, &why);
+            }
+            self.stop(&id);
+        }
+        let framing = Framing::new(self.protocol, &id);
+        if self.running.len() >= SUBSCRIPTIONS_PER_CONNECTION {
+            let why = ApiError::bad_input(format!(
+                "a connection runs at most {SUBSCRIPTIONS_PER_CONNECTION} subscriptions at once; \
+                 complete one first"
+            ));
+            return self.answer_alone(&framing, why, ctx);
+        }
+        let plan = plan(&request, &self.caller);
+        if plan == Plan::Alone {
+            let key = super::http::rate_key_of(&self.caller, Some(self.address));
+            if !self.state.limiter.check(key, self.state.now()) {
+                self.state.metrics.reject("RATE_LIMITED");
+                let settings = self.state.limiter.settings();
+                let why = ApiError::RateLimited {
+                    per_second: settings.per_second,
+                    burst: settings.burst,
+                };
+                return self.answer_alone(&framing, why, ctx);
+            }
+        }
+        let slot = self.next_slot;
+        self.next_slot += 1;
+        let subscriber = Subscriber {
+            connection: self.id,
+            slot,
+            outbox: Arc::clone(&self.outbox),
+        };
+        let feed = match plan {
+            Plan::Shared(key) => Some(self.hub.subscribe(key, request, &self.caller, subscriber)),
+            Plan::Alone => {
+                self.hub.run_alone(request, self.caller.clone(), subscriber);
+                None
+            }
+        };
+        self.running.insert(id.clone(), slot);
+        self.slots.insert(slot, Running { id, framing, feed });
+    }
+
+    /// Answer a request that is refused before it runs: its error, then
+    /// `complete`.
+    fn answer_alone(&self, framing: &Framing, why: ApiError, ctx: &mut WebsocketContext<Self>) {
+        let error: async_graphql::Error = why.into();
+        let response =
+            async_graphql::Response::from_errors(vec![error.into_server_error(Default::default())]);
+        let payload = serde_json::to_vec(&response).unwrap_or_default();
+        ctx.text(framing.next(&payload));
+        ctx.text(framing.complete().to_owned());
+    }
+
+    /// Stop the client's subscription `id`; false if it was not running.
+    fn stop(&mut self, id: &str) -> bool {
+        let Some(slot) = self.running.remove(id) else {
+            return false;
+        };
+        if let Some(running) = self.slots.remove(&slot)
+            && let Some(feed) = running.feed
+        {
+            self.hub.unsubscribe(&feed, self.id, slot);
+        }
+        true
+    }
+
+    /// Frames from the outbox, onto the socket.
+    fn send(&mut self, frames: Vec<Queued>, ctx: &mut WebsocketContext<Self>) {
+        let mut sent = 0;
+        for Queued { slot, frame } in frames {
+            // Frames of a subscription the client stopped are dropped.
+            let Some(running) = self.slots.get(&slot) else {
+                continue;
+            };
+            match frame {
+                Frame::Next(payload) => ctx.text(running.framing.next(&payload)),
+                Frame::Complete => {
+                    ctx.text(running.framing.complete().to_owned());
+                    let id = running.id.clone();
+                    self.running.remove(&id);
+                    self.slots.remove(&slot);
+                }
+            }
+            sent += 1;
+        }
+        self.state.metrics.frames_sent(sent);
     }
 }
 
@@ -206,15 +359,6 @@ fn fit_close_reason(reason: &str) -> &str {
         end -= 1;
     }
     &reason[..end]
-}
-
-fn is_ack(text: &str) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Kind<'a> {
-        #[serde(rename = "type", borrow)]
-        kind: &'a str,
-    }
-    serde_json::from_str::<Kind>(text).is_ok_and(|k| k.kind == "connection_ack")
 }
 
 impl Actor for Connection {
@@ -236,28 +380,72 @@ impl Actor for Connection {
                 );
             }
         });
-        let (inbox, messages) = mpsc::channel(INBOX);
-        self.inbox = Some(inbox);
-        let messages = futures_util::stream::unfold(messages, |mut messages| async move {
-            messages.recv().await.map(|message| (message, messages))
+        ctx.add_stream(Outgoing {
+            outbox: Arc::clone(&self.outbox),
         });
-        let state = Arc::clone(&self.state);
-        WebSocket::from_message_stream(self.schema.clone(), messages, self.protocol)
-            .on_connection_init(move |payload| async move { initialise(&state, &payload) })
-            .into_actor(self)
-            .map(|message, act, ctx| act.send(message, ctx))
-            .finish()
-            // The protocol ended (the client terminated it, or a legacy
-            // connection_error went out): so does the connection.
-            .map(|(), act, ctx| act.close(ctx, u16::from(CloseCode::Normal), ""))
-            .spawn(ctx);
+    }
+
+    fn stopped(&mut self, _: &mut Self::Context) {
+        self.outbox.close();
+        for (slot, running) in self.slots.drain() {
+            if let Some(feed) = running.feed {
+                self.hub.unsubscribe(&feed, self.id, slot);
+            }
+        }
+    }
+}
+
+/// The outbox, read whenever the connection runs: the connection runs only
+/// when its socket has room, so what a slow client has not read waits in
+/// the bounded outbox, not in the socket's buffers.
+struct Outgoing {
+    outbox: Arc<Outbox>,
+}
+
+enum Outbound {
+    Frames(Vec<Queued>),
+    Overflowed,
+}
+
+impl Stream for Outgoing {
+    type Item = Outbound;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Outbound>> {
+        let mut frames = Vec::new();
+        match self.outbox.take(&mut frames, cx.waker()) {
+            Taken::Overflowed => Poll::Ready(Some(Outbound::Overflowed)),
+            Taken::Frames if frames.is_empty() => Poll::Pending,
+            Taken::Frames => Poll::Ready(Some(Outbound::Frames(frames))),
+        }
+    }
+}
+
+impl StreamHandler<Outbound> for Connection {
+    fn handle(&mut self, outbound: Outbound, ctx: &mut Self::Context) {
+        match outbound {
+            Outbound::Frames(frames) => self.send(frames, ctx),
+            Outbound::Overflowed if self.phase != Phase::Closing => {
+                let limits = self.state.transport.ws_outbox;
+                let why = format!(
+                    "slow consumer: more than {} frames or {} KiB waited to be read; \
+                     reconnect for a fresh snapshot",
+                    limits.frames,
+                    limits.bytes / 1024
+                );
+                self.close(ctx, SLOW_CONSUMER, &why);
+            }
+            Outbound::Overflowed => {}
+        }
     }
 }
 
 /// The caller a `connection_init` payload names (`{"authorization":
 /// "Bearer <token>"}` or `{"token": "<token>"}`), holding one of its
 /// account's connection slots for as long as the connection lasts.
-fn initialise(state: &ApiState, payload: &serde_json::Value) -> async_graphql::Result<Data> {
+fn initialise(
+    state: &ApiState,
+    payload: &serde_json::Value,
+) -> Result<(Caller, Option<Held<i64>>), String> {
     let token = payload
         .get("authorization")
         .or_else(|| payload.get("Authorization"))
@@ -270,27 +458,17 @@ fn initialise(state: &ApiState, payload: &serde_json::Value) -> async_graphql::R
                 .map(|t| format!("Bearer {t}"))
         });
     let caller = super::http::caller(state, token.as_deref());
-    let mut data = Data::default();
     match &caller {
-        Caller::Invalid(why) => return Err(async_graphql::Error::new(why.clone())),
-        Caller::Account(account) => {
-            let Some(slot) = state.sockets.by_account.take(*account) else {
-                return Err(async_graphql::Error::new(format!(
-                    "this account holds {} WebSocket connections already",
-                    state.transport.ws_per_account
-                )));
-            };
-            data.insert(AccountSlot { _slot: slot });
-        }
-        Caller::Anonymous => {}
+        Caller::Invalid(why) => Err(why.clone()),
+        Caller::Account(account) => match state.sockets.by_account.take(*account) {
+            Some(slot) => Ok((caller, Some(slot))),
+            None => Err(format!(
+                "this account holds {} WebSocket connections already",
+                state.transport.ws_per_account
+            )),
+        },
+        Caller::Anonymous => Ok((caller, None)),
     }
-    data.insert(caller);
-    Ok(data)
-}
-
-/// Held in the connection's data, so it is given back with the connection.
-struct AccountSlot {
-    _slot: Slot<i64>,
 }
 
 impl StreamHandler<Result<Message, ProtocolError>> for Connection {
@@ -344,13 +522,5 @@ mod tests {
         let cut = fit_close_reason(&long);
         assert_eq!(cut.len(), 122);
         assert!(long.starts_with(cut));
-    }
-
-    #[test]
-    fn only_a_connection_ack_acknowledges() {
-        assert!(is_ack(r#"{"type":"connection_ack"}"#));
-        assert!(is_ack(r#"{"type":"connection_ack","payload":{}}"#));
-        assert!(!is_ack(r#"{"type":"next","id":"connection_ack"}"#));
-        assert!(!is_ack("not json"));
     }
 }

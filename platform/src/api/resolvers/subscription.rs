@@ -1,11 +1,14 @@
 //! Live feeds. Each starts with a snapshot and then sends updates that carry
 //! the book's sequence numbers, so a client can tell when it missed one.
-//! A subscriber that falls behind the market's bounded broadcast is sent a
-//! fresh snapshot (order books, quotes) or skips ahead (trades, orders): it
-//! never holds the market up or makes it buffer without bound.
+//! A feed that falls behind the market's bounded broadcast sends a fresh
+//! snapshot (order books, quotes) or skips ahead (trades, orders): it never
+//! holds the market up or makes it buffer without bound. Each item is
+//! tagged with what it is (see `api::live::tag`), so that the hub can share
+//! it, conflate it for a slow client and start a late joiner from it.
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use async_graphql::{Context, Subscription};
 use futures_util::stream::{self, Stream, StreamExt};
@@ -16,14 +19,16 @@ use marketlab_actors::book::actor::Depth;
 use marketlab_actors::market::BookHandle;
 use marketlab_actors::types::{Symbol, TradeId};
 use tokio::sync::broadcast::Receiver;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::market::{company_row, depth};
 use super::trading::{account_actor, parse_symbol};
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::guard::{RoleGuard, state, viewer};
+use crate::api::live::tag::{Tag, Tagger};
 use crate::api::scalars::{DateTime, Dec, Long};
 use crate::api::state::ApiState;
+use crate::api::types::enums::OrderStatus;
 use crate::api::types::{NewsEvent, Order, OrderBook, Quote, Trade};
 use crate::market_data::board::MarketBoard;
 use crate::persistence::entities::enums as db;
@@ -32,6 +37,21 @@ use marketlab_actors::account::actor::Inspect;
 
 /// The most symbols one quotes subscription may follow.
 const MAX_QUOTE_SYMBOLS: usize = 100;
+
+/// Tag each item of `stream` as `tag_of` says, for the execution's
+/// [`Tagger`] (there is none outside the hub, and then nothing is tagged).
+fn tagged<T>(
+    ctx: &Context<'_>,
+    stream: impl Stream<Item = T>,
+    tag_of: impl Fn(&T) -> Tag,
+) -> impl Stream<Item = T> {
+    let tagger = ctx.data_opt::<Arc<Tagger>>().cloned();
+    stream.inspect(move |item| {
+        if let Some(tagger) = &tagger {
+            tagger.set(tag_of(item));
+        }
+    })
+}
 
 async fn book_of(state: &ApiState, symbol: Symbol) -> ApiResult<BookHandle> {
     company_row(state, symbol).await?;
@@ -85,13 +105,58 @@ struct Ladder {
 }
 
 impl Ladder {
-    async fn snapshot(&mut self) -> Option<OrderBook> {
+    /// Restore the levels from the book itself.
+    async fn resync(&mut self) -> Option<()> {
         let l2 = self.book.addr.send(Depth(usize::MAX)).await.ok()?;
         self.board = MarketBoard::default();
         self.board
             .add_symbol(self.symbol, self.book.listing.tick, None);
         self.board.restore(self.symbol, &l2);
-        self.view()
+        Some(())
+    }
+
+    /// Take in one update; true when the levels moved (or had to be
+    /// restored after a gap).
+    async fn apply(&mut self, update: &BookUpdate) -> Option<bool> {
+        let gap = self.board.apply(update).is_none_or(|a| a.gap);
+        if gap {
+            self.resync().await?;
+            return Some(true);
+        }
+        Some(
+            update
+                .events
+                .iter()
+                .any(|e| matches!(e, BookEvent::LevelChanged { .. })),
+        )
+    }
+
+    /// Wait for the levels to move: false when the book's updates ended.
+    async fn changed(&mut self, rx: &mut Receiver<Arc<BookUpdate>>) -> Option<()> {
+        loop {
+            let moved = match next_update(rx, self.symbol).await? {
+                Ok(update) => self.apply(&update).await?,
+                Err(()) => self.resync().await.map(|()| true)?,
+            };
+            if moved {
+                return Some(());
+            }
+        }
+    }
+
+    /// Take in every update already waiting.
+    async fn catch_up(&mut self, rx: &mut Receiver<Arc<BookUpdate>>) -> Option<()> {
+        loop {
+            match rx.try_recv() {
+                Ok(update) if update.symbol == self.symbol => {
+                    self.apply(&update).await?;
+                }
+                Ok(_) => {}
+                Err(TryRecvError::Lagged(_)) => self.resync().await?,
+                Err(TryRecvError::Empty) => return Some(()),
+                Err(TryRecvError::Closed) => return None,
+            }
+        }
     }
 
     fn view(&self) -> Option<OrderBook> {
@@ -133,11 +198,15 @@ impl Subscription {
             }
         })
         .flatten();
-        Ok(stream::iter(latest).chain(live))
+        Ok(tagged(ctx, stream::iter(latest).chain(live), |_| {
+            Tag::TRADE
+        }))
     }
 
     /// The symbol's book to `depth` levels: a snapshot, then the book after
-    /// each change of its levels.
+    /// each change of its levels, at most `--book-updates-per-second` times
+    /// a second (the changes in between are in the next one; its
+    /// `sequence` is the book's latest).
     async fn order_book(
         &self,
         ctx: &Context<'_>,
@@ -148,6 +217,7 @@ impl Subscription {
         let symbol = parse_symbol(&symbol)?;
         let levels = self::depth(depth)?;
         let book = book_of(&state, symbol).await?;
+        let interval = Duration::from_secs(1) / state.transport.book_updates_per_second.max(1);
         // Subscribe before the snapshot: nothing falls between the two.
         let rx = book.subscribe();
         let mut ladder = Ladder {
@@ -156,36 +226,28 @@ impl Subscription {
             board: MarketBoard::default(),
             levels,
         };
-        let first = ladder
-            .snapshot()
-            .await
-            .ok_or_else(|| ApiError::internal(format!("{symbol}'s book did not answer")))?;
-        let live = stream::unfold((rx, ladder), move |(mut rx, mut ladder)| async move {
-            loop {
-                match next_update(&mut rx, symbol).await? {
-                    Ok(update) => {
-                        let gap = ladder.board.apply(&update).is_none_or(|a| a.gap);
-                        if gap {
-                            let view = ladder.snapshot().await?;
-                            return Some((view, (rx, ladder)));
-                        }
-                        let levels_moved = update
-                            .events
-                            .iter()
-                            .any(|e| matches!(e, BookEvent::LevelChanged { .. }));
-                        if levels_moved {
-                            let view = ladder.view()?;
-                            return Some((view, (rx, ladder)));
-                        }
-                    }
-                    Err(()) => {
-                        let view = ladder.snapshot().await?;
-                        return Some((view, (rx, ladder)));
-                    }
-                }
-            }
-        });
-        Ok(stream::once(async move { first }).chain(live))
+        let first = match ladder.resync().await {
+            Some(()) => ladder.view(),
+            None => None,
+        }
+        .ok_or_else(|| ApiError::internal(format!("{symbol}'s book did not answer")))?;
+        let sent = Instant::now();
+        let live = stream::unfold(
+            (rx, ladder, sent),
+            move |(mut rx, mut ladder, sent)| async move {
+                ladder.changed(&mut rx).await?;
+                // Hold to the rate; what arrives meanwhile goes into this one.
+                tokio::time::sleep_until((sent + interval).into()).await;
+                ladder.catch_up(&mut rx).await?;
+                let view = ladder.view()?;
+                Some((view, (rx, ladder, Instant::now())))
+            },
+        );
+        Ok(tagged(
+            ctx,
+            stream::once(async move { first }).chain(live),
+            |_| Tag::BOOK,
+        ))
     }
 
     /// Quotes of the symbols: each one's current quote, then a new quote
@@ -241,7 +303,12 @@ impl Subscription {
                 }
             }
         });
-        Ok(stream::iter(first).chain(live))
+        let tag_of = |quote: &Quote| {
+            Symbol::new(&quote.symbol)
+                .map(Tag::quote)
+                .unwrap_or_default()
+        };
+        Ok(tagged(ctx, stream::iter(first).chain(live), tag_of))
     }
 
     /// The caller's own orders: the open ones first, then each order as it
@@ -280,7 +347,14 @@ impl Subscription {
                 }
             }
         });
-        Ok(stream::iter(first).chain(live))
+        let tag_of = |order: &Order| {
+            let open = matches!(
+                order.status,
+                OrderStatus::PendingTrigger | OrderStatus::Open | OrderStatus::PartiallyFilled
+            );
+            Tag::order(order.id.parse().unwrap_or_default(), open)
+        };
+        Ok(tagged(ctx, stream::iter(first).chain(live), tag_of))
     }
 
     /// News as it is published.
