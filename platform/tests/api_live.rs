@@ -79,7 +79,8 @@ async fn identical_subscriptions_share_one_execution(backend: Backend) {
         return;
     };
     let (corp, alice) = market(&app).await;
-    app.list_company("BOLT", "Technology", 1_000, "10.00", None, &corp)
+    let bolt_corp = app.register("bolt_corp", "CORPORATE").await;
+    app.list_company("BOLT", "Technology", 1_000, "10.00", None, &bolt_corp)
         .await;
     app.limit(&corp, "ACME", "SELL", 1_000, "101.00").await;
     let started = metric(&app, STARTED).await;
@@ -150,7 +151,8 @@ async fn my_orders_are_shared_only_within_an_account(backend: Backend) {
         WsClient::connect_as(&app.ws_url, Protocol::TransportWs, Some(&alice.token)).await;
     let mut alice_2 =
         WsClient::connect_as(&app.ws_url, Protocol::LegacyWs, Some(&alice.token)).await;
-    let mut corp_ws = WsClient::connect_as(&app.ws_url, Protocol::TransportWs, Some(&corp.token)).await;
+    let mut corp_ws =
+        WsClient::connect_as(&app.ws_url, Protocol::TransportWs, Some(&corp.token)).await;
     let a1 = alice_1.subscribe(MY_ORDERS, json!({}));
     let a2 = alice_2.subscribe(MY_ORDERS, json!({}));
     let c = corp_ws.subscribe(MY_ORDERS, json!({}));

@@ -9,6 +9,8 @@ mod support;
 
 use std::time::Duration;
 
+use marketlab::api::transport::TransportSettings;
+use marketlab::startup::Settings;
 use serde_json::{Value, json};
 use support::app::{TestApp, User, as_array, id_of};
 use support::db::Backend;
@@ -299,8 +301,17 @@ async fn book_query(app: &TestApp) -> Value {
 
 /// `orderBook`: a snapshot first, then the book after each change, with
 /// increasing sequence numbers; both protocols side by side see the same.
+/// (With book updates allowed often enough that two commands a few
+/// milliseconds apart are not conflated; `api_live` tests conflation.)
 async fn order_book_snapshot_then_changes(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else {
+    let settings = Settings {
+        transport: TransportSettings {
+            book_updates_per_second: 1_000,
+            ..TransportSettings::default()
+        },
+        ..Settings::default()
+    };
+    let Some(app) = TestApp::spawn_with(backend, settings).await else {
         return;
     };
     let (corp, alice) = market(&app).await;
