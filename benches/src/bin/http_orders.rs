@@ -217,6 +217,7 @@ fn load(args: &Args, spawned_base: Option<String>) -> anyhow::Result<()> {
                 shares_each: 100_000,
                 cash_each_cents: 10_000_000_000, // 100,000,000.00
                 ipo_cents: 10_000,               // 100.00
+                symbols: 1,
             },
         )
         .await

@@ -1,8 +1,14 @@
 //! Fan-out of market data: many WebSocket subscribers (graphql-transport-ws)
-//! on one symbol's `trades(symbol)` while a paced HTTP driver places orders.
-//! Each delivery's delay is the generator's wall clock at arrival minus the
-//! trade's `executedAt` (the server's wall clock; same machine). The server's
-//! resident memory is sampled once a second.
+//! spread over `--symbols` companies, half of them on `orderBook(symbol,
+//! depth: 10)` and half on `trades(symbol)` (`--book-percent`), while a
+//! paced HTTP driver places orders on all the symbols. Each trade
+//! delivery's delay is the generator's wall clock at arrival minus the
+//! trade's `executedAt` (the server's wall clock; same machine); book
+//! frames are counted. `--stalled N` more subscribers follow trades and
+//! never read until the flow is over: the server must hold their queues
+//! bounded and close them with 4413 (slow consumer). The server's resident
+//! memory is sampled once a second, and its subscription metrics are
+//! printed at the end.
 //!
 //!     cargo run --release -p marketlab-benches --bin ws_fanout -- --spawn sqlite
 //!     cargo run --release -p marketlab-benches --bin ws_fanout -- --spawn postgres \
@@ -10,7 +16,8 @@
 //!     cargo run --release -p marketlab-benches --bin ws_fanout -- --url http://127.0.0.1:8080 \
 //!         --admin-user admin --admin-password '...' [--server-pid PID]
 //!
-//! Options: `--subscribers 1000`, `--sub-threads 2`, `--rate 5000` (orders
+//! Options: `--subscribers 1000`, `--symbols 10`, `--book-percent 50`,
+//! `--depth 10`, `--stalled 0`, `--sub-threads 2`, `--rate 5000` (orders
 //! per second, spread evenly over `--drivers 64` trader accounts, i.e. ~78/s
 //! each, under the default per-account limit; open loop: each account sends
 //! on its schedule without waiting for earlier answers, up to
@@ -57,7 +64,7 @@ use common::{
 };
 
 #[derive(Debug, Parser)]
-#[command(about = "trades(symbol) fan-out to many WebSocket subscribers under order flow")]
+#[command(about = "orderBook and trades fan-out to many WebSocket subscribers under order flow")]
 struct Args {
     /// A running server, e.g. http://127.0.0.1:8080.
     #[arg(long, conflicts_with = "spawn")]
@@ -74,6 +81,18 @@ struct Args {
     admin_password: String,
     #[arg(long, default_value_t = 1000)]
     subscribers: usize,
+    /// Companies listed; subscribers and orders are spread over them.
+    #[arg(long, default_value_t = 10)]
+    symbols: usize,
+    /// Of every 100 subscribers, this many follow orderBook, the rest trades.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(0..=100))]
+    book_percent: u32,
+    /// The orderBook subscribers' depth.
+    #[arg(long, default_value_t = 10)]
+    depth: u32,
+    /// More subscribers on trades that never read while orders flow.
+    #[arg(long, default_value_t = 0)]
+    stalled: usize,
     /// OS threads the subscribers are spread over.
     #[arg(long, default_value_t = 2)]
     sub_threads: usize,
@@ -156,6 +175,47 @@ impl Clocks {
     }
 }
 
+/// Who subscribes to what.
+struct Feeds {
+    /// Those past this many are stalled.
+    subscribers: usize,
+    book_percent: usize,
+    depth: u32,
+    anonymous: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Trades,
+    Book,
+    /// On trades, reading nothing while orders flow.
+    Stalled,
+}
+
+impl Feeds {
+    fn role(&self, subscriber: usize) -> Role {
+        if subscriber >= self.subscribers {
+            Role::Stalled
+        } else if subscriber % 100 < self.book_percent {
+            Role::Book
+        } else {
+            Role::Trades
+        }
+    }
+
+    fn query(&self, role: Role, symbol: &str) -> String {
+        match role {
+            Role::Book => format!(
+                "subscription {{ orderBook(symbol: \"{symbol}\", depth: {}) {{ sequence bids {{ price quantity }} asks {{ price quantity }} }} }}",
+                self.depth
+            ),
+            Role::Trades | Role::Stalled => format!(
+                "subscription {{ trades(symbol: \"{symbol}\") {{ id quantity executedAt }} }}"
+            ),
+        }
+    }
+}
+
 /// What one subscriber thread saw.
 struct SubStats {
     delay: Histogram<u64>,
@@ -165,6 +225,14 @@ struct SubStats {
     shares: Vec<i64>,
     /// Deliveries whose executedAt was later than the arrival.
     negative: u64,
+    /// Book frames the orderBook subscribers received, and how many of
+    /// them there are.
+    book_frames: u64,
+    book_subscribers: u64,
+    /// How each stalled subscriber's stream ended, and the frames they read
+    /// once they read again.
+    stalled_ends: BTreeMap<String, u64>,
+    stalled_frames: u64,
     errors: BTreeMap<String, u64>,
     samples: BTreeMap<String, String>,
 }
@@ -176,6 +244,10 @@ impl SubStats {
             received: Vec::new(),
             shares: Vec::new(),
             negative: 0,
+            book_frames: 0,
+            book_subscribers: 0,
+            stalled_ends: BTreeMap::new(),
+            stalled_frames: 0,
             errors: BTreeMap::new(),
             samples: BTreeMap::new(),
         }
@@ -241,9 +313,11 @@ fn fanout(args: &Args, spawned_base: Option<String>) -> anyhow::Result<()> {
                 admin_user,
                 admin_password,
                 traders: args.drivers,
-                shares_each: 100_000,
+                // The traders' cash buys this much of every symbol.
+                shares_each: 100_000 / args.symbols.max(1) as i64,
                 cash_each_cents: 10_000_000_000, // 100,000,000.00
                 ipo_cents: 10_000,               // 100.00
+                symbols: args.symbols,
             },
         )
         .await
@@ -251,7 +325,7 @@ fn fanout(args: &Args, spawned_base: Option<String>) -> anyhow::Result<()> {
     let market = Arc::new(market);
     println!(
         "setup: {} listed, {} traders",
-        market.symbol,
+        market.symbols.join(", "),
         market.traders.len()
     );
     let rss_before = rss();
@@ -274,7 +348,13 @@ fn fanout(args: &Args, spawned_base: Option<String>) -> anyhow::Result<()> {
             stop.clone(),
             measure_from.clone(),
         );
-        let (count, threads, anonymous) = (args.subscribers, args.sub_threads, args.anonymous);
+        let feeds = Arc::new(Feeds {
+            subscribers: args.subscribers,
+            book_percent: args.book_percent as usize,
+            depth: args.depth,
+            anonymous: args.anonymous,
+        });
+        let (count, threads) = (args.subscribers + args.stalled, args.sub_threads);
         std::thread::Builder::new()
             .name("gen-join-ws".into())
             .spawn(move || {
@@ -283,7 +363,7 @@ fn fanout(args: &Args, spawned_base: Option<String>) -> anyhow::Result<()> {
                         ws_url.clone(),
                         market.clone(),
                         share(count, threads, thread),
-                        anonymous,
+                        feeds.clone(),
                         connected.clone(),
                         failed.clone(),
                         stop.clone(),
@@ -293,12 +373,13 @@ fn fanout(args: &Args, spawned_base: Option<String>) -> anyhow::Result<()> {
             })?
     };
     let connecting = Instant::now();
-    while connected.load(Ordering::Relaxed) + failed.load(Ordering::Relaxed) < args.subscribers {
+    let everyone = args.subscribers + args.stalled;
+    while connected.load(Ordering::Relaxed) + failed.load(Ordering::Relaxed) < everyone {
         if connecting.elapsed() > Duration::from_secs(120) {
             bail!(
                 "only {} of {} subscribers connected in 120 s",
                 connected.load(Ordering::Relaxed),
-                args.subscribers
+                everyone
             );
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -415,7 +496,13 @@ fn fanout(args: &Args, spawned_base: Option<String>) -> anyhow::Result<()> {
     let mut shares: Vec<i64> = Vec::new();
     let mut negative = 0;
     let mut sub_errors = BTreeMap::new();
+    let (mut book_frames, mut book_subscribers, mut stalled_frames) = (0, 0, 0);
+    let mut stalled_ends = BTreeMap::new();
     for s in &subs {
+        book_frames += s.book_frames;
+        book_subscribers += s.book_subscribers;
+        stalled_frames += s.stalled_frames;
+        merge_counts(&mut stalled_ends, &s.stalled_ends);
         delay.add(&s.delay).expect("same bounds");
         received.extend(&s.received);
         shares.extend(&s.shares);
@@ -447,7 +534,29 @@ fn fanout(args: &Args, spawned_base: Option<String>) -> anyhow::Result<()> {
             String::new()
         }
     );
+    if book_subscribers > 0 {
+        println!(
+            "book frames: {book_frames} to {book_subscribers} orderBook subscribers ({:.1}/s each over the flow)",
+            book_frames as f64 / book_subscribers as f64 / seconds
+        );
+    }
+    if args.stalled > 0 {
+        println!(
+            "stalled subscribers ({}): ends {}; {stalled_frames} frames read once they read again",
+            args.stalled,
+            show_counts(&stalled_ends)
+        );
+    }
     println!("subscriber errors: {}", show_counts(&sub_errors));
+    let metrics = actix_web::rt::System::new().block_on(common::scrape(&base));
+    let fanout: Vec<String> = metrics
+        .iter()
+        .filter(|(name, _)| {
+            name.starts_with("marketlab_subscri") || name.starts_with("marketlab_websocket")
+        })
+        .map(|(name, value)| format!("{} {value}", name.trim_start_matches("marketlab_")))
+        .collect();
+    println!("server metrics: {}", fanout.join(", "));
     for (code, message) in &samples {
         println!("  e.g. {code}: {message}");
     }
@@ -563,8 +672,9 @@ async fn driver_thread(
                         continue;
                     }
                     let order = orders.next_order();
+                    // Each trader trades one symbol; the symbols share the traders.
                     let variables = common::order_input(
-                        &market.symbol,
+                        &market.symbols[c % market.symbols.len()],
                         order.side,
                         order.time_in_force,
                         order.quantity,
@@ -631,7 +741,7 @@ async fn subscriber_thread(
     ws_url: String,
     market: Arc<MarketSetup>,
     mine: Vec<usize>,
-    anonymous: bool,
+    feeds: Arc<Feeds>,
     connected: Arc<AtomicUsize>,
     failed: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
@@ -650,6 +760,7 @@ async fn subscriber_thread(
             let ws_url = ws_url.clone();
             let market = market.clone();
             let stats = stats.clone();
+            let feeds = feeds.clone();
             let (connected, failed, stop, measure_from) = (
                 connected.clone(),
                 failed.clone(),
@@ -659,7 +770,7 @@ async fn subscriber_thread(
             actix_web::rt::spawn(async move {
                 // Stagger the connections: the listen backlog is finite.
                 actix_web::rt::time::sleep(Duration::from_millis(2 * n as u64)).await;
-                let token = if anonymous {
+                let token = if feeds.anonymous {
                     None
                 } else {
                     Some(market.traders[s % market.traders.len()].token.clone())
@@ -670,10 +781,16 @@ async fn subscriber_thread(
                     stats.shares.push(0);
                     stats.received.len() - 1
                 };
+                let role = feeds.role(s);
+                let symbol = &market.symbols[s % market.symbols.len()];
+                if role == Role::Book {
+                    stats.borrow_mut().book_subscribers += 1;
+                }
                 let result = subscribe(
                     &client,
                     &ws_url,
-                    &market.symbol,
+                    &feeds.query(role, symbol),
+                    role,
                     token.as_deref(),
                     &connected,
                     &stop,
@@ -705,7 +822,8 @@ async fn subscriber_thread(
 async fn subscribe(
     client: &awc::Client,
     ws_url: &str,
-    symbol: &str,
+    query: &str,
+    role: Role,
     token: Option<&str>,
     connected: &AtomicUsize,
     stop: &AtomicBool,
@@ -751,8 +869,6 @@ async fn subscribe(
             _ => {}
         }
     }
-    let query =
-        format!("subscription {{ trades(symbol: \"{symbol}\") {{ id quantity executedAt }} }}");
     ws.send(Message::Text(
         json!({ "id": "1", "type": "subscribe", "payload": { "query": query } })
             .to_string()
@@ -760,6 +876,9 @@ async fn subscribe(
     ))
     .await?;
     connected.fetch_add(1, Ordering::Relaxed);
+    if role == Role::Stalled {
+        return stall(&mut ws, stop, stats).await;
+    }
 
     while !stop.load(Ordering::Relaxed) {
         let frame = match actix_web::rt::time::timeout(Duration::from_millis(250), ws.next()).await
@@ -780,6 +899,10 @@ async fn subscribe(
         match frame {
             Frame::Text(bytes) => {
                 let arrived = now_nanos();
+                if role == Role::Book && find(&bytes, b"\"orderBook\":{").is_some() {
+                    stats.borrow_mut().book_frames += 1;
+                    continue;
+                }
                 if let Some(executed) = field(&bytes, b"\"executedAt\":\"") {
                     let mut stats = stats.borrow_mut();
                     let Some(at) = std::str::from_utf8(executed)
@@ -852,6 +975,38 @@ async fn subscribe(
         }
     }
     let _ = ws.close().await;
+    Ok(())
+}
+
+/// Read nothing until `stop`, then everything that waited: the frames and
+/// how the stream ended (the server should have closed it with 4413).
+async fn stall<E: std::fmt::Display>(
+    ws: &mut (impl futures_util::Stream<Item = Result<Frame, E>> + Unpin),
+    stop: &AtomicBool,
+    stats: &RefCell<SubStats>,
+) -> anyhow::Result<()> {
+    while !stop.load(Ordering::Relaxed) {
+        actix_web::rt::time::sleep(Duration::from_millis(250)).await;
+    }
+    let mut frames = 0;
+    let end = loop {
+        match actix_web::rt::time::timeout(Duration::from_secs(10), ws.next()).await {
+            Err(_) => break "open (nothing for 10 s)".to_owned(),
+            Ok(None) => break "ended without a close frame".to_owned(),
+            Ok(Some(Err(e))) => break format!("protocol error: {e}"),
+            Ok(Some(Ok(Frame::Close(reason)))) => {
+                break match reason {
+                    Some(reason) => format!("closed {}", u16::from(reason.code)),
+                    None => "closed without a code".to_owned(),
+                };
+            }
+            Ok(Some(Ok(Frame::Text(_)))) => frames += 1,
+            Ok(Some(Ok(_))) => {}
+        }
+    };
+    let mut stats = stats.borrow_mut();
+    stats.stalled_frames += frames;
+    *stats.stalled_ends.entry(end).or_default() += 1;
     Ok(())
 }
 

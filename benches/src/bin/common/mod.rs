@@ -208,7 +208,9 @@ pub struct Trader {
 
 #[derive(Debug, Clone)]
 pub struct MarketSetup {
+    /// The first of `symbols`.
     pub symbol: String,
+    pub symbols: Vec<String>,
     pub ipo_cents: i64,
     pub issuer: Trader,
     pub traders: Vec<Trader>,
@@ -223,6 +225,9 @@ pub struct SetupOptions<'a> {
     /// Cash each trader deposits, in cents.
     pub cash_each_cents: i64,
     pub ipo_cents: i64,
+    /// Companies listed, each with its own issuer; every trader buys
+    /// `shares_each` of each.
+    pub symbols: usize,
 }
 
 /// A fresh tag for usernames and the symbol, so that runs against a server
@@ -237,13 +242,13 @@ pub fn run_tag() -> String {
         .collect()
 }
 
-/// Admin login, a CORPORATE issuer, its company listed at `ipo_cents` (the
-/// issuer holds all shares), `traders` INDIVIDUAL accounts that each
-/// deposit cash and buy `shares_each` from the issuer's ask at the IPO
-/// price. The issuer keeps as many shares as the traders bought together.
+/// Admin login, `traders` INDIVIDUAL accounts that each deposit cash, and
+/// `symbols` companies, each with a CORPORATE issuer and listed at
+/// `ipo_cents` (the issuer holds all shares); every trader buys
+/// `shares_each` of each from the issuer's ask at the IPO price, and the
+/// issuer keeps as many shares as the traders bought together.
 pub async fn setup(gql: &Gql, options: SetupOptions<'_>) -> anyhow::Result<MarketSetup> {
     let tag = run_tag();
-    let symbol = format!("L{}", tag.to_uppercase());
     let admin = gql
         .call(
             None,
@@ -256,24 +261,6 @@ pub async fn setup(gql: &Gql, options: SetupOptions<'_>) -> anyhow::Result<Marke
         .as_str()
         .context("an access token")?
         .to_owned();
-
-    let issuer = register(gql, &format!("{tag}-issuer"), "CORPORATE").await?;
-    let sold = options.traders as i64 * options.shares_each;
-    gql.call(
-        Some(&admin_token),
-        LIST_COMPANY,
-        json!({ "input": {
-            "symbol": symbol,
-            "name": format!("Load {tag}"),
-            "sector": "Load testing",
-            "sharesOutstanding": 2 * sold,
-            "ipoPrice": cents(options.ipo_cents),
-            "tickSize": "0.01",
-            "issuerAccountId": issuer.id,
-        }}),
-    )
-    .await
-    .context("the admin lists the company")?;
 
     let traders: Vec<Trader> = stream::iter(0..options.traders)
         .map(|i| {
@@ -296,11 +283,63 @@ pub async fn setup(gql: &Gql, options: SetupOptions<'_>) -> anyhow::Result<Marke
         .into_iter()
         .collect::<anyhow::Result<_>>()?;
 
+    let mut symbols = Vec::new();
+    let mut issuers = Vec::new();
+    for n in 0..options.symbols.max(1) {
+        // The first keeps the name runs have always had.
+        let symbol = match n {
+            0 => format!("L{}", tag.to_uppercase()),
+            n => format!("L{}{n}", tag.to_uppercase()),
+        };
+        let issuer = match n {
+            0 => format!("{tag}-issuer"),
+            n => format!("{tag}-issuer{n}"),
+        };
+        let issuer = list_and_sell(gql, &admin_token, &issuer, &symbol, &traders, &options).await?;
+        symbols.push(symbol);
+        issuers.push(issuer);
+    }
+    Ok(MarketSetup {
+        symbol: symbols[0].clone(),
+        symbols,
+        ipo_cents: options.ipo_cents,
+        issuer: issuers.swap_remove(0),
+        traders,
+    })
+}
+
+/// List `symbol` with an issuer of its own, who sells `shares_each` to
+/// every trader at the IPO price.
+async fn list_and_sell(
+    gql: &Gql,
+    admin_token: &str,
+    issuer: &str,
+    symbol: &str,
+    traders: &[Trader],
+    options: &SetupOptions<'_>,
+) -> anyhow::Result<Trader> {
+    let issuer = register(gql, issuer, "CORPORATE").await?;
+    let sold = traders.len() as i64 * options.shares_each;
+    gql.call(
+        Some(admin_token),
+        LIST_COMPANY,
+        json!({ "input": {
+            "symbol": symbol,
+            "name": format!("Load {symbol}"),
+            "sector": "Load testing",
+            "sharesOutstanding": 2 * sold,
+            "ipoPrice": cents(options.ipo_cents),
+            "tickSize": "0.01",
+            "issuerAccountId": issuer.id,
+        }}),
+    )
+    .await
+    .with_context(|| format!("the admin lists {symbol}"))?;
     if sold > 0 {
         let ask = place(
             gql,
             &issuer.token,
-            &symbol,
+            symbol,
             "SELL",
             "GTC",
             sold,
@@ -312,11 +351,11 @@ pub async fn setup(gql: &Gql, options: SetupOptions<'_>) -> anyhow::Result<Marke
         if ask["status"] != "OPEN" {
             bail!("the issuer's offer is {ask}, not OPEN");
         }
-        for trader in &traders {
+        for trader in traders {
             let bought = place(
                 gql,
                 &trader.token,
-                &symbol,
+                symbol,
                 "BUY",
                 "GTC",
                 options.shares_each,
@@ -333,12 +372,7 @@ pub async fn setup(gql: &Gql, options: SetupOptions<'_>) -> anyhow::Result<Marke
             }
         }
     }
-    Ok(MarketSetup {
-        symbol,
-        ipo_cents: options.ipo_cents,
-        issuer,
-        traders,
-    })
+    Ok(issuer)
 }
 
 pub async fn register(gql: &Gql, username: &str, role: &str) -> anyhow::Result<Trader> {
