@@ -15,7 +15,8 @@
 //!   (graphql-transport-ws; the legacy protocol replaces the subscription);
 //! - a message that is not one of the protocol's closes it with 4400;
 //! - a client that does not read fast enough to keep its outbox within
-//!   bounds is closed with 4413 (see [`super::live::SLOW_CONSUMER`]);
+//!   bounds, or answers no ping for 15 s, is closed with 4413 (see
+//!   [`super::live::SLOW_CONSUMER`]);
 //! - an address and an account hold a bounded number of connections, and a
 //!   connection a bounded number of subscriptions.
 //!
@@ -367,7 +368,13 @@ impl Actor for Connection {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.run_interval(HEARTBEAT_INTERVAL, |act, ctx| {
             if act.last_heartbeat.elapsed() > CLIENT_TIMEOUT {
-                ctx.stop();
+                // A client that reads nothing answers no ping either: most
+                // often it stopped reading before its outbox overflowed.
+                let why = format!(
+                    "slow consumer: no pong for {} s; reconnect for a fresh snapshot",
+                    CLIENT_TIMEOUT.as_secs()
+                );
+                return act.close(ctx, SLOW_CONSUMER, &why);
             }
             ctx.ping(b"");
         });
