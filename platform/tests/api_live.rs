@@ -187,17 +187,6 @@ async fn my_orders_are_shared_only_within_an_account(backend: Backend) {
     assert_eq!(metric(&app, STARTED).await, started + 2);
 }
 
-async fn book_query(app: &TestApp) -> Value {
-    app.data(
-        "query { orderBook(symbol: \"ACME\", depth: 5) { symbol sequence \
-            bids { price quantity orders } asks { price quantity orders } } }",
-        json!({}),
-        None,
-    )
-    .await["orderBook"]
-        .clone()
-}
-
 /// At one book update a second, twenty quick changes arrive as a few
 /// frames, each with a larger sequence number, the last of them the book
 /// as it is.
@@ -225,7 +214,7 @@ async fn book_updates_are_conflated_to_the_latest_book(backend: Backend) {
         app.limit(&corp, "ACME", "SELL", 1, &format!("{}.00", 110 + i))
             .await;
     }
-    let book = book_query(&app).await;
+    let book = app.order_book("ACME", 5).await;
     let last = book["sequence"].as_i64().unwrap();
     let mut frames = 0;
     loop {

@@ -288,17 +288,6 @@ async fn trades_and_my_orders_over_graphql_ws(backend: Backend) {
     trades_and_my_orders(backend, Protocol::LegacyWs).await;
 }
 
-async fn book_query(app: &TestApp) -> Value {
-    app.data(
-        "query { orderBook(symbol: \"ACME\", depth: 5) { symbol sequence \
-            bids { price quantity orders } asks { price quantity orders } } }",
-        json!({}),
-        None,
-    )
-    .await["orderBook"]
-        .clone()
-}
-
 /// `orderBook`: a snapshot first, then the book after each change, with
 /// increasing sequence numbers; both protocols side by side see the same.
 /// (With book updates allowed often enough that two commands a few
@@ -317,7 +306,7 @@ async fn order_book_snapshot_then_changes(backend: Backend) {
     let (corp, alice) = market(&app).await;
     app.limit(&corp, "ACME", "SELL", 100, "101.00").await;
     app.limit(&corp, "ACME", "SELL", 50, "102.00").await;
-    let before = book_query(&app).await;
+    let before = app.order_book("ACME", 5).await;
     assert_eq!(
         before["asks"],
         json!([
@@ -343,7 +332,7 @@ async fn order_book_snapshot_then_changes(backend: Backend) {
     // A bid rests, then a buy takes 30 of the best ask.
     app.limit(&alice, "ACME", "BUY", 10, "99.00").await;
     app.limit(&alice, "ACME", "BUY", 30, "101.00").await;
-    let after = book_query(&app).await;
+    let after = app.order_book("ACME", 5).await;
     assert_eq!(
         after["bids"],
         json!([{ "price": "99.00", "quantity": 10, "orders": 1 }])

@@ -5,11 +5,10 @@
 
 use std::ops::RangeInclusive;
 
-use marketlab_actors::book::TimeInForce;
 use marketlab_actors::types::{Price, Quantity, Side};
 use rand::RngExt;
 
-use super::{limit, rng};
+use super::rng;
 use crate::command::Command;
 use crate::csv::CsvOrder;
 
@@ -40,13 +39,7 @@ pub fn orders(n: usize, seed: u64) -> Vec<CsvOrder> {
 
 /// The same orders as commands, with ids (and accounts) 1, 2, ...
 pub fn commands(n: usize, seed: u64) -> Vec<Command> {
-    orders(n, seed)
-        .into_iter()
-        .zip(1u64..)
-        .map(|(o, id)| {
-            Command::Submit(limit(id, o.side, o.price.0, o.quantity.0, TimeInForce::Gtc))
-        })
-        .collect()
+    super::submits(orders(n, seed))
 }
 
 #[cfg(test)]

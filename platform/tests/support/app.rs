@@ -424,6 +424,19 @@ impl TestApp {
         data["cancelOrder"].clone()
     }
 
+    /// `orderBook(symbol, depth)` as a query answers it, with every field.
+    pub async fn order_book(&self, symbol: &str, depth: i32) -> Value {
+        let data = self
+            .data(
+                "query($s: String!, $d: Int) { orderBook(symbol: $s, depth: $d) { symbol \
+                 sequence bids { price quantity orders } asks { price quantity orders } } }",
+                json!({ "s": symbol, "d": depth }),
+                None,
+            )
+            .await;
+        data["orderBook"].clone()
+    }
+
     pub async fn order(&self, who: &User, order_id: &str) -> Value {
         let data = self
             .data(
