@@ -37,20 +37,26 @@ fn run(book: &mut OrderBook, commands: &[Command], out: &mut Vec<BookEvent>) {
     }
 }
 
-fn insert_only(c: &mut Criterion) {
-    let commands = insert_only::commands(INSERT_BATCH, SEED);
+/// One group timing `commands` fed into a fresh book per iteration; a
+/// large batch gets fewer, longer samples than criterion's default.
+fn fresh_book(
+    c: &mut Criterion,
+    group: &str,
+    name: &str,
+    commands: &[Command],
+    (samples, seconds): (usize, u64),
+) {
     let mut out = Vec::with_capacity(64);
-    let mut group = c.benchmark_group("insert_only");
+    let mut group = c.benchmark_group(group);
     group.throughput(Throughput::Elements(commands.len() as u64));
-    // A batch takes ~20 ms: fewer, longer samples than criterion's default.
     group
-        .sample_size(30)
-        .measurement_time(Duration::from_secs(10));
-    group.bench_function("100k_orders_fresh_book", |b| {
+        .sample_size(samples)
+        .measurement_time(Duration::from_secs(seconds));
+    group.bench_function(name, |b| {
         b.iter_batched(
             || OrderBook::with_capacity(BookConfig::default(), commands.len()),
             |mut book| {
-                run(&mut book, &commands, &mut out);
+                run(&mut book, commands, &mut out);
                 book
             },
             // One book (several MB at this capacity) alive at a time.
@@ -60,26 +66,22 @@ fn insert_only(c: &mut Criterion) {
     group.finish();
 }
 
+fn insert_only(c: &mut Criterion) {
+    // A batch takes ~20 ms.
+    let commands = insert_only::commands(INSERT_BATCH, SEED);
+    fresh_book(
+        c,
+        "insert_only",
+        "100k_orders_fresh_book",
+        &commands,
+        (30, 10),
+    );
+}
+
 fn deep(c: &mut Criterion) {
-    let commands = deep::commands(DEEP_BATCH, SEED);
-    let mut out = Vec::with_capacity(64);
-    let mut group = c.benchmark_group("deep");
-    group.throughput(Throughput::Elements(commands.len() as u64));
     // A batch takes ~150 ms: criterion's fewest samples.
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(15));
-    group.bench_function("1m_orders_fresh_book", |b| {
-        b.iter_batched(
-            || OrderBook::with_capacity(BookConfig::default(), commands.len()),
-            |mut book| {
-                run(&mut book, &commands, &mut out);
-                book
-            },
-            BatchSize::PerIteration,
-        )
-    });
-    group.finish();
+    let commands = deep::commands(DEEP_BATCH, SEED);
+    fresh_book(c, "deep", "1m_orders_fresh_book", &commands, (10, 15));
 }
 
 fn mixed(c: &mut Criterion) {
