@@ -47,13 +47,22 @@ pub(crate) fn rounded(value: Decimal, scale: u32) -> Decimal {
         .normalize()
 }
 
-/// The square root of a whole number (a sum of squared cents, too large
-/// for a Decimal), truncated to at least 18 significant digits.
+/// The square root of a non-negative `value`, truncated to at least 18
+/// significant digits (at most 28 decimals); `None` below zero.
 ///
 /// Not rust_decimal's `sqrt` (feature `maths`): its Newton iteration can
 /// cycle between two neighbours and then panics (paupino/rust-decimal#721,
 /// e.g. 400.00000000000000000000000003). This one is an integer square root
-/// of the scaled number, which always ends and is the same everywhere.
+/// of the scaled mantissa, which always ends and is the same everywhere.
+pub(crate) fn sqrt(value: Decimal) -> Option<Decimal> {
+    if value.is_sign_negative() && !value.is_zero() {
+        return None;
+    }
+    Some(root(value.mantissa().unsigned_abs(), value.scale()))
+}
+
+/// The square root of a whole number too large for a Decimal (a sum of
+/// squared cents), as [`sqrt`] truncates it.
 pub(crate) fn sqrt_of(value: u128) -> Decimal {
     root(value, 0)
 }
@@ -95,12 +104,26 @@ mod tests {
 
     #[test]
     fn square_roots_are_exact_where_they_can_be_and_truncated_otherwise() {
-        assert_eq!(sqrt_of(0), dec!(0));
-        assert_eq!(sqrt_of(4), dec!(2));
+        assert_eq!(sqrt(dec!(0)), Some(dec!(0)));
+        assert_eq!(sqrt(dec!(4)), Some(dec!(2)));
+        assert_eq!(sqrt(dec!(0.0001)), Some(dec!(0.01)));
+        assert_eq!(sqrt(dec!(2.25)), Some(dec!(1.5)));
+        assert_eq!(sqrt(dec!(-1)), None);
         // sqrt 2 = 1.41421356237309504880168872420969807...
-        let two = sqrt_of(2);
+        let two = sqrt(dec!(2)).unwrap();
         assert!(two.to_string().starts_with("1.414213562373095048"), "{two}");
         assert!(two * two <= dec!(2));
+        // rust_decimal's own sqrt panics on this one.
+        let near = sqrt(dec!(400.00000000000000000000000003)).unwrap();
+        assert_eq!(rounded(near, 20), dec!(20));
+        assert_eq!(
+            sqrt(Decimal::MAX).map(|r| r.round()),
+            Some(dec!(281474976710656))
+        );
+        assert_eq!(
+            sqrt(dec!(0.0000000000000000000000000001)),
+            Some(dec!(0.00000000000001))
+        );
         // (2^64 - 1)^2 = 2^128 - 2^65 + 1: the largest square under u128::MAX.
         let big = u128::from(u64::MAX);
         assert_eq!(sqrt_of(big * big), Decimal::from(u64::MAX));

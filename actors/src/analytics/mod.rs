@@ -1,5 +1,6 @@
 //! Analytics for the classroom: technical indicators over candles
-//! ([`indicators`]). Pure functions of their inputs: no clock, no random
+//! ([`indicators`]) and the performance of an account's equity curve
+//! ([`performance`]). Pure functions of their inputs: no clock, no random
 //! numbers, no I/O.
 //!
 //! Money comes in as whole cents; results are [`rust_decimal::Decimal`],
@@ -10,3 +11,4 @@
 
 mod exact;
 pub mod indicators;
+pub mod performance;
