@@ -202,6 +202,93 @@ fn ctx_reads_depth_trades_and_candles() {
 }
 
 #[test]
+fn ctx_computes_indicators_over_the_candles_in_view() {
+    // ACME's two candles close at 100.00 and 100.50; BOLT has none.
+    assert_eq!(
+        logged(
+            r#"ctx.log(ctx.sma("ACME", 2)); ctx.log(ctx.sma("ACME", "1m", 2));
+               ctx.log(ctx.sma("ACME", 3) == ()); ctx.log(ctx.sma("BOLT", 1) == ());
+               ctx.log(ctx.ema("ACME", 2)); ctx.log(ctx.ema("ACME", "1m", 1.0));
+               ctx.log(ctx.rsi("ACME", 1)); ctx.log(ctx.rsi("ACME", 2) == ());
+               let b = ctx.bollinger("ACME", 2, 2);
+               ctx.log(`${b.lower} ${b.middle} ${b.upper}`);
+               ctx.log(ctx.bollinger("ACME", "1m", 2.0, 0.5).upper);
+               ctx.log(ctx.bollinger("ACME", 3, 2) == ());
+               let m = ctx.macd("ACME", 1, 2, 1);
+               ctx.log(`${m.macd} ${m.signal} ${m.histogram}`);
+               ctx.log(ctx.macd("ACME", "1m", 1, 2, 2) == ()); ctx.log(ctx.macd("ACME") == ());
+               ctx.log(ctx.vwap("ACME")); ctx.log(ctx.vwap("ACME", "1m"));
+               ctx.log(ctx.vwap("BOLT") == ());"#
+        ),
+        [
+            // (100.00 + 100.50) / 2, twice; too few candles, and none.
+            "100.25",
+            "100.25",
+            "true",
+            "true",
+            // EMA2 is its seed, the SMA; EMA1 is the last close.
+            "100.25",
+            "100.5",
+            // One change, up: no loss. RSI2 needs 3 candles.
+            "100.0",
+            "true",
+            // Mean 100.25, population sd 0.25: ± 2 x 0.25, then + 0.5 x 0.25.
+            "99.75 100.25 100.75",
+            "100.375",
+            "true",
+            // EMA1 - EMA2 at the second candle: 100.50 - 100.25; the signal
+            // (EMA1 of it) the same.
+            "0.25 0.25 0.0",
+            "true",
+            "true",
+            // Typical prices (100.50 + 97.50 + 100.00) / 3 and (101.00 +
+            // 99.50 + 100.50) / 3 by volumes 1,200 and 800: (298 x 1,200 +
+            // 301 x 800) / (3 x 2,000) = 598,400 / 6,000 = 99.7333...
+            "99.7333",
+            "99.7333",
+            "true",
+        ]
+    );
+}
+
+#[test]
+fn indicators_asked_wrongly_abort_the_call_with_their_line() {
+    for (call, message) in [
+        (
+            r#"ctx.sma("ACME", "5m", 2)"#,
+            r#"interval "5m": a bot's view holds one-minute candles only"#,
+        ),
+        (
+            r#"ctx.sma("ACME", 0)"#,
+            "period 0 must be a whole number of at least 1",
+        ),
+        (
+            r#"ctx.ema("ACME", 2.5)"#,
+            "period must be a whole number of at least 1, not 2.5",
+        ),
+        (r#"ctx.rsi("ACME", "2")"#, "period must be a whole number"),
+        (
+            r#"ctx.macd("ACME", 3, 2, 1)"#,
+            "MACD's fast period (3) must be shorter than its slow period (2)",
+        ),
+        (
+            r#"ctx.bollinger("ACME", 2, -1)"#,
+            "the band width k must not be negative, not -1",
+        ),
+        (r#"ctx.vwap("NOPE")"#, "NOPE is not in this bot's market"),
+    ] {
+        let mut bot = bot(&format!(
+            "fn on_tick(ctx) {{\n    ctx.buy(\"ACME\", 99, 1);\n    {call};\n}}"
+        ));
+        let outcome = bot.on_tick(&Arc::new(market()));
+        let error = outcome.error.expect(call);
+        assert!(error.message.contains(message), "{call}: {error}");
+        assert_eq!(error.line, Some(3), "{call}: {error}");
+        assert!(outcome.actions.is_empty(), "{call}");
+    }
+}
+
+#[test]
 fn ctx_reads_financials_and_the_fundamental() {
     assert_eq!(
         logged(
