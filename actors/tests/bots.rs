@@ -1310,13 +1310,28 @@ fn the_noise_trader_sends_random_limit_and_market_orders_it_can_afford() {
     assert_eq!(cancels, 0, "one open order is below max_open");
 }
 
-/// A view of ACME with a last price and a one-cent spread around it.
-fn priced(cents: i64, held: u64) -> Arc<BotView> {
+/// A view of ACME after one-minute candles closing at each of `closes`
+/// (cents), the last one now: its close is the last price, with a one-cent
+/// spread around it.
+fn priced(closes: &[i64], held: u64) -> Arc<BotView> {
     let mut view = market();
     let listing = view.symbols.get_mut(&acme()).unwrap();
+    let cents = *closes.last().unwrap();
     listing.last = Some(Money(cents));
     listing.bids = vec![level(cents - 1, 100)];
     listing.asks = vec![level(cents + 1, 100)];
+    let first = NOW_MS - 60_000 * (closes.len() as i64 - 1);
+    listing.candles = (0..)
+        .zip(closes)
+        .map(|(minute, &close)| Candle {
+            start: Timestamp::from_millis(first + minute * 60_000),
+            open: Money(close),
+            high: Money(close),
+            low: Money(close),
+            close: Money(close),
+            volume: 10,
+        })
+        .collect();
     view.positions.insert(
         acme(),
         Holding {
@@ -1335,13 +1350,18 @@ fn the_momentum_trader_buys_an_upward_cross_and_sells_a_downward_one() {
         1,
     );
     let mut orders = Vec::new();
-    // Falling, then rising (cross up), then falling (cross down).
+    // One-minute closes falling, then rising (cross up), then falling
+    // (cross down). EMA3 from minute 2: 109, 108, 107, 106, 105, 104, 104,
+    // 105, 106.5, 108.25, 110.13, 110.06, 108.53, 106.27, ...; EMA6 from
+    // minute 5: 107.5, 106.5, 105.5, 105.07, 105.34, 106.10, 107.21, 108.58,
+    // 108.99, 108.42, 107.16, ...: above at minute 10, below at 15.
     let path = [
         110, 109, 108, 107, 106, 105, 104, 103, 104, 106, 108, 110, 112, 110, 107, 104, 101, 98,
     ];
-    for (i, dollars) in path.into_iter().enumerate() {
+    let cents: Vec<i64> = path.iter().map(|dollars| dollars * 100).collect();
+    for i in 0..path.len() {
         let held = if i > 10 { 20 } else { 0 };
-        let outcome = bot.on_tick(&priced(dollars * 100, held));
+        let outcome = bot.on_tick(&priced(&cents[..=i], held));
         assert_eq!(outcome.error, None);
         for order in places(&outcome) {
             orders.push((i, order.side, order.kind, order.quantity.0));
@@ -1363,20 +1383,27 @@ fn the_mean_reversion_trader_bids_when_cheap_and_offers_when_dear() {
         r#"{"symbol": "ACME", "window": 10, "entry_z": 1.5, "size": 30}"#,
         1,
     );
-    let calm = [
+    let mut closes = vec![
         10_000, 10_010, 9_990, 10_005, 9_995, 10_000, 10_010, 9_990, 10_005,
     ];
-    for cents in calm {
-        let outcome = bot.on_tick(&priced(cents, 0));
+    for minute in 1..=closes.len() {
+        let outcome = bot.on_tick(&priced(&closes[..minute], 0));
         assert_eq!(outcome.error, None);
         assert_eq!(places(&outcome), []);
     }
-    // A sudden drop: well below the mean, so it bids at the best bid.
-    let drop = bot.on_tick(&priced(9_800, 0));
+    // A sudden drop: the ten closes average 99.805; their squared
+    // deviations (cents) sum to 36,672.5, so the population sd is
+    // sqrt(3,667.25) = 60.56 cents and the lower band 99.805 - 1.5 x 0.6056
+    // = 98.897. 98.00 is below it: it bids at the best bid.
+    closes.push(9_800);
+    let drop = bot.on_tick(&priced(&closes, 0));
     assert_eq!(drop.actions[0], BotAction::CancelAll(Some(acme())));
     assert_eq!(drop.actions[1..], [limit(Side::Buy, acme(), 9_799, 30)]);
-    // A spike: well above, and it holds 30, so it offers them at the ask.
-    let spike = bot.on_tick(&priced(10_300, 30));
+    // A spike: the last ten closes average 100.105, sd sqrt(12,937.25) =
+    // 113.74 cents, upper band 100.105 + 1.5 x 1.1374 = 101.811. 103.00 is
+    // above it and it holds 30: it offers them at the ask.
+    closes.push(10_300);
+    let spike = bot.on_tick(&priced(&closes, 30));
     assert_eq!(spike.actions[1..], [limit(Side::Sell, acme(), 10_301, 30)]);
 }
 
