@@ -202,6 +202,93 @@ fn ctx_reads_depth_trades_and_candles() {
 }
 
 #[test]
+fn ctx_computes_indicators_over_the_candles_in_view() {
+    // ACME's two candles close at 100.00 and 100.50; BOLT has none.
+    assert_eq!(
+        logged(
+            r#"ctx.log(ctx.sma("ACME", 2)); ctx.log(ctx.sma("ACME", "1m", 2));
+               ctx.log(ctx.sma("ACME", 3) == ()); ctx.log(ctx.sma("BOLT", 1) == ());
+               ctx.log(ctx.ema("ACME", 2)); ctx.log(ctx.ema("ACME", "1m", 1.0));
+               ctx.log(ctx.rsi("ACME", 1)); ctx.log(ctx.rsi("ACME", 2) == ());
+               let b = ctx.bollinger("ACME", 2, 2);
+               ctx.log(`${b.lower} ${b.middle} ${b.upper}`);
+               ctx.log(ctx.bollinger("ACME", "1m", 2.0, 0.5).upper);
+               ctx.log(ctx.bollinger("ACME", 3, 2) == ());
+               let m = ctx.macd("ACME", 1, 2, 1);
+               ctx.log(`${m.macd} ${m.signal} ${m.histogram}`);
+               ctx.log(ctx.macd("ACME", "1m", 1, 2, 2) == ()); ctx.log(ctx.macd("ACME") == ());
+               ctx.log(ctx.vwap("ACME")); ctx.log(ctx.vwap("ACME", "1m"));
+               ctx.log(ctx.vwap("BOLT") == ());"#
+        ),
+        [
+            // (100.00 + 100.50) / 2, twice; too few candles, and none.
+            "100.25",
+            "100.25",
+            "true",
+            "true",
+            // EMA2 is its seed, the SMA; EMA1 is the last close.
+            "100.25",
+            "100.5",
+            // One change, up: no loss. RSI2 needs 3 candles.
+            "100.0",
+            "true",
+            // Mean 100.25, population sd 0.25: ± 2 x 0.25, then + 0.5 x 0.25.
+            "99.75 100.25 100.75",
+            "100.375",
+            "true",
+            // EMA1 - EMA2 at the second candle: 100.50 - 100.25; the signal
+            // (EMA1 of it) the same.
+            "0.25 0.25 0.0",
+            "true",
+            "true",
+            // Typical prices (100.50 + 97.50 + 100.00) / 3 and (101.00 +
+            // 99.50 + 100.50) / 3 by volumes 1,200 and 800: (298 x 1,200 +
+            // 301 x 800) / (3 x 2,000) = 598,400 / 6,000 = 99.7333...
+            "99.7333",
+            "99.7333",
+            "true",
+        ]
+    );
+}
+
+#[test]
+fn indicators_asked_wrongly_abort_the_call_with_their_line() {
+    for (call, message) in [
+        (
+            r#"ctx.sma("ACME", "5m", 2)"#,
+            r#"interval "5m": a bot's view holds one-minute candles only"#,
+        ),
+        (
+            r#"ctx.sma("ACME", 0)"#,
+            "period 0 must be a whole number of at least 1",
+        ),
+        (
+            r#"ctx.ema("ACME", 2.5)"#,
+            "period must be a whole number of at least 1, not 2.5",
+        ),
+        (r#"ctx.rsi("ACME", "2")"#, "period must be a whole number"),
+        (
+            r#"ctx.macd("ACME", 3, 2, 1)"#,
+            "MACD's fast period (3) must be shorter than its slow period (2)",
+        ),
+        (
+            r#"ctx.bollinger("ACME", 2, -1)"#,
+            "the band width k must not be negative, not -1",
+        ),
+        (r#"ctx.vwap("NOPE")"#, "NOPE is not in this bot's market"),
+    ] {
+        let mut bot = bot(&format!(
+            "fn on_tick(ctx) {{\n    ctx.buy(\"ACME\", 99, 1);\n    {call};\n}}"
+        ));
+        let outcome = bot.on_tick(&Arc::new(market()));
+        let error = outcome.error.expect(call);
+        assert!(error.message.contains(message), "{call}: {error}");
+        assert_eq!(error.line, Some(3), "{call}: {error}");
+        assert!(outcome.actions.is_empty(), "{call}");
+    }
+}
+
+#[test]
 fn ctx_reads_financials_and_the_fundamental() {
     assert_eq!(
         logged(
@@ -1223,13 +1310,28 @@ fn the_noise_trader_sends_random_limit_and_market_orders_it_can_afford() {
     assert_eq!(cancels, 0, "one open order is below max_open");
 }
 
-/// A view of ACME with a last price and a one-cent spread around it.
-fn priced(cents: i64, held: u64) -> Arc<BotView> {
+/// A view of ACME after one-minute candles closing at each of `closes`
+/// (cents), the last one now: its close is the last price, with a one-cent
+/// spread around it.
+fn priced(closes: &[i64], held: u64) -> Arc<BotView> {
     let mut view = market();
     let listing = view.symbols.get_mut(&acme()).unwrap();
+    let cents = *closes.last().unwrap();
     listing.last = Some(Money(cents));
     listing.bids = vec![level(cents - 1, 100)];
     listing.asks = vec![level(cents + 1, 100)];
+    let first = NOW_MS - 60_000 * (closes.len() as i64 - 1);
+    listing.candles = (0..)
+        .zip(closes)
+        .map(|(minute, &close)| Candle {
+            start: Timestamp::from_millis(first + minute * 60_000),
+            open: Money(close),
+            high: Money(close),
+            low: Money(close),
+            close: Money(close),
+            volume: 10,
+        })
+        .collect();
     view.positions.insert(
         acme(),
         Holding {
@@ -1248,13 +1350,18 @@ fn the_momentum_trader_buys_an_upward_cross_and_sells_a_downward_one() {
         1,
     );
     let mut orders = Vec::new();
-    // Falling, then rising (cross up), then falling (cross down).
+    // One-minute closes falling, then rising (cross up), then falling
+    // (cross down). EMA3 from minute 2: 109, 108, 107, 106, 105, 104, 104,
+    // 105, 106.5, 108.25, 110.13, 110.06, 108.53, 106.27, ...; EMA6 from
+    // minute 5: 107.5, 106.5, 105.5, 105.07, 105.34, 106.10, 107.21, 108.58,
+    // 108.99, 108.42, 107.16, ...: above at minute 10, below at 15.
     let path = [
         110, 109, 108, 107, 106, 105, 104, 103, 104, 106, 108, 110, 112, 110, 107, 104, 101, 98,
     ];
-    for (i, dollars) in path.into_iter().enumerate() {
+    let cents: Vec<i64> = path.iter().map(|dollars| dollars * 100).collect();
+    for i in 0..path.len() {
         let held = if i > 10 { 20 } else { 0 };
-        let outcome = bot.on_tick(&priced(dollars * 100, held));
+        let outcome = bot.on_tick(&priced(&cents[..=i], held));
         assert_eq!(outcome.error, None);
         for order in places(&outcome) {
             orders.push((i, order.side, order.kind, order.quantity.0));
@@ -1276,20 +1383,27 @@ fn the_mean_reversion_trader_bids_when_cheap_and_offers_when_dear() {
         r#"{"symbol": "ACME", "window": 10, "entry_z": 1.5, "size": 30}"#,
         1,
     );
-    let calm = [
+    let mut closes = vec![
         10_000, 10_010, 9_990, 10_005, 9_995, 10_000, 10_010, 9_990, 10_005,
     ];
-    for cents in calm {
-        let outcome = bot.on_tick(&priced(cents, 0));
+    for minute in 1..=closes.len() {
+        let outcome = bot.on_tick(&priced(&closes[..minute], 0));
         assert_eq!(outcome.error, None);
         assert_eq!(places(&outcome), []);
     }
-    // A sudden drop: well below the mean, so it bids at the best bid.
-    let drop = bot.on_tick(&priced(9_800, 0));
+    // A sudden drop: the ten closes average 99.805; their squared
+    // deviations (cents) sum to 36,672.5, so the population sd is
+    // sqrt(3,667.25) = 60.56 cents and the lower band 99.805 - 1.5 x 0.6056
+    // = 98.897. 98.00 is below it: it bids at the best bid.
+    closes.push(9_800);
+    let drop = bot.on_tick(&priced(&closes, 0));
     assert_eq!(drop.actions[0], BotAction::CancelAll(Some(acme())));
     assert_eq!(drop.actions[1..], [limit(Side::Buy, acme(), 9_799, 30)]);
-    // A spike: well above, and it holds 30, so it offers them at the ask.
-    let spike = bot.on_tick(&priced(10_300, 30));
+    // A spike: the last ten closes average 100.105, sd sqrt(12,937.25) =
+    // 113.74 cents, upper band 100.105 + 1.5 x 1.1374 = 101.811. 103.00 is
+    // above it and it holds 30: it offers them at the ask.
+    closes.push(10_300);
+    let spike = bot.on_tick(&priced(&closes, 30));
     assert_eq!(spike.actions[1..], [limit(Side::Sell, acme(), 10_301, 30)]);
 }
 

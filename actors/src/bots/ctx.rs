@@ -7,6 +7,8 @@
 //! call (in the bot's own state, say) works again in the bot's next call and
 //! nowhere else.
 
+mod indicators;
+
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -460,6 +462,7 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn("fundamental", |ctx: &mut Ctx, symbol: &str| {
         ctx.symbol(symbol, |l| money_or_unit(l.fundamental))
     });
+    indicators::register(engine);
 
     // The bot's own account.
     engine.register_get("cash", |ctx: &mut Ctx| ctx.with(|s| Ok(money(s.view.cash))));

@@ -44,6 +44,13 @@
 //! (`100.25`); quantities are whole shares; times are milliseconds since
 //! the Unix epoch. A symbol the bot's view does not hold is an error.
 //!
+//! The indicators (`ctx.sma` to `ctx.vwap`) are the latest value over the
+//! one-minute candles in view (the last 60 live, 30 in a headless
+//! scenario), rounded to 4 decimals ([`crate::analytics::indicators`]).
+//! Each also takes the interval after the symbol, `ctx.sma(sym, "1m", n)`;
+//! a bot sees one-minute candles only, so another interval is an error, as
+//! are a period below 1, a MACD `fast` not below `slow` and a negative `k`.
+//!
 //! | read | gives |
 //! |---|---|
 //! | `ctx.time` | the market's time (ms) |
@@ -54,6 +61,11 @@
 //! | `ctx.depth(sym)` | `#{bids: [#{price, qty}, ...], asks: [...]}`, best first |
 //! | `ctx.trades(sym)` | recent trades, oldest first, as in `on_trade` |
 //! | `ctx.candles(sym)` | `[#{time, open, high, low, close, volume}, ...]`, oldest first |
+//! | `ctx.sma(sym, n)`, `ctx.ema(sym, n)` | the simple / exponential (alpha 2 / (n + 1), seeded with the SMA) moving average of the last `n` closes of `ctx.candles(sym)`, `()` with fewer than `n` candles |
+//! | `ctx.rsi(sym, n)` | the relative strength index (0 to 100, Wilder's smoothing; 100 when prices never fell), `()` with `n` candles or fewer |
+//! | `ctx.macd(sym)`, `ctx.macd(sym, fast, slow, signal)` | `#{macd, signal, histogram}` (12, 26, 9 unless given), `()` with fewer than `slow + signal - 1` candles |
+//! | `ctx.bollinger(sym, n, k)` | `#{middle, upper, lower}`: the SMA of `n` closes and it plus and minus `k` population standard deviations, `()` with fewer than `n` candles |
+//! | `ctx.vwap(sym)` | the average typical price (high + low + close) / 3 of the candles weighted by their volume, `()` without volume |
 //! | `ctx.financials(sym)` | `[#{year, revenue, operating_profit, net_income, eps}, ...]`, oldest first |
 //! | `ctx.fundamental(sym)` | this bot's noisy view of fundamental value, or `()` |
 //! | `ctx.cash`, `ctx.available_cash` | all cash; cash not reserved by open buys |
