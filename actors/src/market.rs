@@ -3,7 +3,7 @@
 //! and hands out market-wide order ids.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use actix::prelude::*;
@@ -16,7 +16,7 @@ use crate::book::{BookConfig, BookUpdate, Listing, OrderBook};
 use crate::clock::Clock;
 use crate::journal::{Change, Journal};
 use crate::ledger::LedgerError;
-use crate::types::{AccountId, BookId, Money, OrderId, Quantity, Symbol, TickSize};
+use crate::types::{AccountId, BookId, Money, OrderId, Price, Quantity, Symbol, TickSize};
 
 /// How the registry runs its books.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +78,7 @@ pub struct BookHandle {
     pub listing: Listing,
     pub addr: Addr<BookActor>,
     updates: broadcast::Sender<Arc<BookUpdate>>,
+    last_price: Arc<AtomicI64>,
 }
 
 /// The running account actors, by id.
@@ -117,6 +118,14 @@ impl BookHandle {
     /// broadcast capacity behind gets `Lagged` and should resnapshot.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<BookUpdate>> {
         self.updates.subscribe()
+    }
+
+    /// The last trade's price, without asking the book (so a moment old).
+    pub fn last_price(&self) -> Option<Money> {
+        match self.last_price.load(Ordering::Relaxed) {
+            0 => None,
+            ticks => Some(self.listing.tick.to_money(Price(ticks))),
+        }
     }
 }
 
@@ -305,10 +314,12 @@ impl Market {
         let arbiter = self.next_arbiter();
         let (updates, _) = broadcast::channel(self.inner.config.broadcast_capacity);
         let clock = Arc::clone(&self.inner.clock);
+        let last_price = Arc::new(AtomicI64::new(book.last_price().map_or(0, |p| p.0)));
         let outlets = BookOutlets {
             journal: self.inner.journal.clone(),
             accounts: Arc::clone(&self.inner.accounts),
             updates: updates.clone(),
+            last_price: Arc::clone(&last_price),
         };
         let capacity = self.inner.config.mailbox_capacity;
         let addr = BookActor::start_in_arbiter(&arbiter, move |_| {
@@ -321,6 +332,7 @@ impl Market {
             listing,
             addr,
             updates,
+            last_price,
         };
         books.insert(symbol, handle.clone());
         Ok(handle)

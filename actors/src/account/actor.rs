@@ -13,9 +13,11 @@ use futures_util::FutureExt;
 use futures_util::future::Shared;
 use tokio::sync::{broadcast, oneshot};
 
-use super::core::{AccountCore, OrderError, OrderRequest, Placement};
+use super::core::{AccountCore, OrderError, OrderRequest, Placement, ReplacementOutcome};
 use super::order::OrderRecord;
-use crate::book::actor::{AccountEvents, Cancel, Submit};
+use super::risk::RiskLimits;
+use crate::book::actor::{AccountEvents, Cancel, Reduce, Submit};
+use crate::book::{NewOrder, OrderKind};
 use crate::journal::Change;
 use crate::ledger::{LedgerEntry, LedgerError, Lot};
 use crate::market::Market;
@@ -28,6 +30,8 @@ enum Awaiting {
     Answer,
     /// It ended (cancelled, filled, expired).
     End,
+    /// Its quantity came down to at most this, or it ended.
+    Quantity(Quantity),
 }
 
 /// Hears once a change is written down (`None`: nothing to wait for);
@@ -42,10 +46,22 @@ type Waiter = oneshot::Sender<(OrderRecord, Committed)>;
 /// each hears about the order on its own.
 type Waiters = Vec<(Awaiting, Waiter)>;
 
+/// An amendment waiting for the book to cancel the order it replaces: hears
+/// how that went.
+type AmendWaiter = oneshot::Sender<Result<Amended, OrderError>>;
+
+enum Amended {
+    /// The replacement went to the book; this hears its answer.
+    Placed(oneshot::Receiver<(OrderRecord, Committed)>),
+    /// The order filled its new total first: this is it, done.
+    Complete(OrderRecord, Committed),
+}
+
 pub struct AccountActor {
     core: AccountCore,
     market: Market,
     waiters: HashMap<OrderId, Waiters>,
+    amendments: HashMap<OrderId, AmendWaiter>,
     order_updates: broadcast::Sender<Arc<OrderRecord>>,
     durable: bool,
 }
@@ -61,6 +77,7 @@ impl AccountActor {
             core,
             market,
             waiters: HashMap::new(),
+            amendments: HashMap::new(),
             order_updates,
             durable,
         }
@@ -116,6 +133,7 @@ impl AccountActor {
                 .partition(|(awaiting, _)| match awaiting {
                     Awaiting::Answer => acknowledged,
                     Awaiting::End => ended,
+                    Awaiting::Quantity(at_most) => ended || record.quantity <= *at_most,
                 });
         if still.is_empty() {
             self.waiters.remove(&id);
@@ -125,6 +143,49 @@ impl AccountActor {
         for (_, reply) in ready {
             // The requester may have gone away; the order stands regardless.
             let _ = reply.send((record.clone(), committed.clone()));
+        }
+    }
+
+    /// Send a reserved order to its book; if the book is gone, the order
+    /// ends here (see [`AccountCore::abandon`]).
+    fn submit(&mut self, order: NewOrder, ctx: &mut Context<Self>) {
+        let id = order.id;
+        let Some(book) = self.core.order(id).and_then(|r| self.market.book(r.symbol)) else {
+            return;
+        };
+        let sent = book.addr.send(Submit(order));
+        ctx.spawn(async move { sent.await.is_ok() }.into_actor(self).map(
+            move |reached, act, _| {
+                if !reached {
+                    act.core.abandon(id, act.market.clock().now());
+                    let committed = act.record();
+                    act.wake_waiters(id, &committed);
+                }
+            },
+        ));
+    }
+
+    /// Amendments whose order the book has now cancelled (or could not):
+    /// send each replacement on and tell each requester.
+    fn go_on_with_amendments(&mut self, committed: &Committed, ctx: &mut Context<Self>) {
+        for replacement in self.core.take_replacements() {
+            let Some(reply) = self.amendments.remove(&replacement.amended) else {
+                continue;
+            };
+            let amended = match replacement.outcome {
+                Ok(ReplacementOutcome::Placed(order)) => {
+                    let answer = self.wait_for(order.id, Awaiting::Answer);
+                    self.record();
+                    self.submit(order, ctx);
+                    Ok(Amended::Placed(answer))
+                }
+                Ok(ReplacementOutcome::Complete(record)) => {
+                    Ok(Amended::Complete(*record, committed.clone()))
+                }
+                Err(error) => Err(error),
+            };
+            // The requester may have gone away; the amendment stands.
+            let _ = reply.send(amended);
         }
     }
 }
@@ -147,6 +208,16 @@ pub struct Withdraw {
     pub key: Option<String>,
 }
 
+/// A cash dividend on `symbol`: received (positive `amount`) or paid
+/// (negative). Applied once per `key`.
+#[derive(Message)]
+#[rtype(result = "Result<LedgerEntry, LedgerError>")]
+pub struct Dividend {
+    pub amount: Money,
+    pub symbol: Symbol,
+    pub key: String,
+}
+
 /// The issuer's shares at listing, as one lot at the IPO price.
 #[derive(Message)]
 #[rtype(result = "Result<Lot, LedgerError>")]
@@ -163,6 +234,27 @@ pub struct PlaceOrder(pub OrderRequest);
 #[derive(Message)]
 #[rtype(result = "Result<OrderRecord, OrderError>")]
 pub struct CancelOrder(pub OrderId);
+
+/// Change an open order. A smaller quantity at the same prices keeps its
+/// place in the book and frees its reservation at once; anything else is a
+/// cancel-and-replace (the answer is the replacement, a new order).
+#[derive(Message)]
+#[rtype(result = "Result<OrderRecord, OrderError>")]
+pub struct AmendOrder {
+    pub id: OrderId,
+    /// The new total quantity, what has filled included.
+    pub quantity: Quantity,
+    /// New prices, of the order's own type; `None` keeps them.
+    pub kind: Option<OrderKind>,
+    /// Names the replacement: amending again with it answers with that order.
+    pub client_order_id: Option<String>,
+}
+
+/// Limits for the orders placed from now on (kept by the caller's store:
+/// they are settings, not part of the ledger).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct SetRiskLimits(pub RiskLimits);
 
 /// Read the account's state through a function (the core stays private to
 /// the actor; callers copy out what they need).
@@ -202,6 +294,15 @@ impl Handler<Withdraw> for AccountActor {
     }
 }
 
+impl Handler<Dividend> for AccountActor {
+    type Result = ResponseFuture<Result<LedgerEntry, LedgerError>>;
+    fn handle(&mut self, msg: Dividend, _: &mut Context<Self>) -> Self::Result {
+        let now = self.market.clock().now();
+        let result = self.core.dividend(msg.amount, msg.symbol, msg.key, now);
+        when_written(result, self.record())
+    }
+}
+
 impl Handler<Allot> for AccountActor {
     type Result = ResponseFuture<Result<Lot, LedgerError>>;
     fn handle(&mut self, msg: Allot, _: &mut Context<Self>) -> Self::Result {
@@ -218,6 +319,13 @@ impl<R: 'static> Handler<Inspect<R>> for AccountActor {
     }
 }
 
+impl Handler<SetRiskLimits> for AccountActor {
+    type Result = ();
+    fn handle(&mut self, msg: SetRiskLimits, _: &mut Context<Self>) {
+        self.core.set_limits(msg.0);
+    }
+}
+
 impl Handler<PlaceOrder> for AccountActor {
     type Result = ResponseActFuture<Self, Result<OrderRecord, OrderError>>;
 
@@ -228,7 +336,9 @@ impl Handler<PlaceOrder> for AccountActor {
         };
         let id = self.market.next_order_id();
         let now = self.market.clock().now();
-        let order = match self.core.place(id, msg.0, &book.listing, now) {
+        let market = &self.market;
+        let marks = |s: Symbol| market.book(s).and_then(|b| b.last_price());
+        let order = match self.core.place_marked(id, msg.0, &book.listing, now, marks) {
             Err(e) => return Box::pin(fut::ready(Err(e))),
             Ok(Placement::Existing(record)) => return Box::pin(fut::ready(Ok(*record))),
             Ok(Placement::New(order)) => order,
@@ -262,7 +372,7 @@ impl Handler<CancelOrder> for AccountActor {
 
     fn handle(&mut self, msg: CancelOrder, _: &mut Context<Self>) -> Self::Result {
         let id = msg.0;
-        let symbol = match self.core.open_order(id) {
+        let symbol = match self.core.amendable(id) {
             Ok(order) => order.symbol,
             Err(e) => return Box::pin(fut::ready(Err(e))),
         };
@@ -292,6 +402,124 @@ impl Handler<CancelOrder> for AccountActor {
     }
 }
 
+impl Handler<AmendOrder> for AccountActor {
+    type Result = ResponseActFuture<Self, Result<OrderRecord, OrderError>>;
+
+    fn handle(&mut self, msg: AmendOrder, _: &mut Context<Self>) -> Self::Result {
+        if let Some(existing) = msg
+            .client_order_id
+            .as_deref()
+            .and_then(|key| self.core.placed_with(key))
+        {
+            return Box::pin(fut::ready(Ok(existing)));
+        }
+        let old = match self.core.amendable(msg.id) {
+            Ok(old) => old.clone(),
+            Err(e) => return Box::pin(fut::ready(Err(e))),
+        };
+        let kind = msg.kind.unwrap_or(old.kind);
+        // Reducing to a total is idempotent by itself: a client order id
+        // names nothing new here.
+        if kind == old.kind && msg.quantity <= old.quantity {
+            return self.reduce(old, msg.quantity);
+        }
+        let Some(book) = self.market.book(old.symbol) else {
+            return Box::pin(fut::ready(Err(OrderError::UnknownSymbol(old.symbol))));
+        };
+        let replacement = self.market.next_order_id();
+        let request = OrderRequest {
+            symbol: old.symbol,
+            side: old.side,
+            kind,
+            tif: old.tif,
+            quantity: msg.quantity,
+            client_order_id: msg.client_order_id,
+        };
+        let market = &self.market;
+        let marks = |s: Symbol| market.book(s).and_then(|b| b.last_price());
+        match self
+            .core
+            .begin_replace(old.id, replacement, request, &book.listing, marks)
+        {
+            Err(e) => return Box::pin(fut::ready(Err(e))),
+            Ok(Some(existing)) => return Box::pin(fut::ready(Ok(existing))),
+            Ok(None) => {}
+        }
+        let (reply, amended) = oneshot::channel();
+        self.amendments.insert(old.id, reply);
+        let sent = book.addr.send(Cancel(old.id));
+        Box::pin(
+            async move { sent.await.is_ok() }
+                .into_actor(self)
+                .then(move |reached, act, _| {
+                    if !reached {
+                        act.core.abort_replace(old.id);
+                        act.amendments.remove(&old.id);
+                    }
+                    // A cancel the book refused (the order had ended) is
+                    // answered by that end, which settles the amendment.
+                    async move {
+                        match amended.await.map_err(|_| OrderError::BookUnavailable)?? {
+                            Amended::Placed(answer) => answered(answer).await,
+                            Amended::Complete(record, committed) => {
+                                if let Some(written) = committed {
+                                    let _ = written.await;
+                                }
+                                Ok(record)
+                            }
+                        }
+                    }
+                    .into_actor(act)
+                }),
+        )
+    }
+}
+
+impl AccountActor {
+    /// Take an order's quantity down to `quantity` in place.
+    fn reduce(
+        &mut self,
+        old: OrderRecord,
+        quantity: Quantity,
+    ) -> ResponseActFuture<Self, Result<OrderRecord, OrderError>> {
+        if quantity <= old.filled {
+            return Box::pin(fut::ready(Err(OrderError::BelowFilled {
+                id: old.id,
+                filled: old.filled,
+                quantity,
+            })));
+        }
+        if quantity == old.quantity {
+            return Box::pin(fut::ready(Ok(old)));
+        }
+        let Some(book) = self.market.book(old.symbol) else {
+            return Box::pin(fut::ready(Err(OrderError::UnknownSymbol(old.symbol))));
+        };
+        let id = old.id;
+        let reduced = self.wait_for(id, Awaiting::Quantity(quantity));
+        let sent = book.addr.send(Reduce {
+            id,
+            by: old.quantity - quantity,
+        });
+        Box::pin(
+            async move {
+                match sent.await {
+                    Ok(Ok(_)) => answered(reduced).await,
+                    Ok(Err(_)) => Err(OrderError::NotOpen(id)),
+                    Err(_) => Err(OrderError::BookUnavailable),
+                }
+            }
+            .into_actor(self)
+            .map(move |result, act, _| {
+                if result.is_err() {
+                    act.drop_abandoned_waiters(id);
+                }
+                result
+            }),
+        )
+    }
+}
+
 /// The order once the book answered, and once that answer is written down.
 async fn answered(
     answer: oneshot::Receiver<(OrderRecord, Committed)>,
@@ -306,7 +534,7 @@ async fn answered(
 impl Handler<AccountEvents> for AccountActor {
     type Result = ();
 
-    fn handle(&mut self, msg: AccountEvents, _: &mut Context<Self>) {
+    fn handle(&mut self, msg: AccountEvents, ctx: &mut Context<Self>) {
         match self.core.apply(msg.at, &msg.events) {
             Ok(changed) => {
                 let committed = self.record();
@@ -317,6 +545,7 @@ impl Handler<AccountEvents> for AccountActor {
                     }
                     self.wake_waiters(id, &committed);
                 }
+                self.go_on_with_amendments(&committed, ctx);
             }
             // Settlement failing means the ledger and the book disagree:
             // a bug, never an input error. Say so loudly.

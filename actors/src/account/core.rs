@@ -6,7 +6,8 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::changes::{AccountChanges, OrderChange, PositionChange};
-use super::order::{FillRecord, OrderRecord, OrderStatus};
+use super::order::{EndReason, FillRecord, OrderRecord, OrderStatus};
+use super::risk::{RiskBreach, RiskCheck, RiskLimits};
 use crate::book::{
     BookEvent, CancelReason, Listing, NewOrder, OrderKind, RejectReason, TimeInForce, Trade,
     check_order,
@@ -44,6 +45,18 @@ pub enum OrderError {
     UnknownSymbol(Symbol),
     #[error("the order book is not running")]
     BookUnavailable,
+    #[error(transparent)]
+    Risk(#[from] RiskBreach),
+    #[error("order {0} is being amended")]
+    BeingAmended(OrderId),
+    #[error("order {id} has {filled} shares filled: an amendment cannot take it to {quantity}")]
+    BelowFilled {
+        id: OrderId,
+        filled: Quantity,
+        quantity: Quantity,
+    },
+    #[error("an amendment keeps the order's symbol, side, type and time in force")]
+    AmendChangesOrder,
 }
 
 /// The outcome of a request to place an order.
@@ -67,6 +80,12 @@ pub struct AccountCore {
     open: HashMap<OrderId, OpenOrder>,
     finished: VecDeque<OrderRecord>,
     client_ids: HashMap<String, OrderId>,
+    limits: RiskLimits,
+    /// Cancel-and-replace amendments waiting for their order's cancel, by
+    /// the order they replace.
+    amending: HashMap<OrderId, Amendment>,
+    /// Amendments the book has settled, for the actor to act on.
+    replacements: Vec<Replacement>,
     /// What changed since [`AccountCore::take_changes`] was last called.
     dirty: Dirty,
 }
@@ -96,6 +115,36 @@ impl Dirty {
     }
 }
 
+/// A replacement waiting for the order it replaces to be cancelled. What it
+/// needs beyond what that order will give back is held under its own id
+/// meanwhile, so the replacement always fits once the cancel lands.
+#[derive(Debug)]
+struct Amendment {
+    replacement: OrderId,
+    /// The replacement as asked for: its quantity is the amended order's
+    /// new total, fills before the cancel included.
+    request: OrderRequest,
+    listing: Listing,
+}
+
+/// How an amendment ended once the book cancelled (or could not cancel) the
+/// order it replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    /// The order that was amended.
+    pub amended: OrderId,
+    pub outcome: Result<ReplacementOutcome, OrderError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplacementOutcome {
+    /// Reserved and ready for the book.
+    Placed(NewOrder),
+    /// The amended order had filled its new total before its cancel: there
+    /// is nothing left to replace it with.
+    Complete(Box<OrderRecord>),
+}
+
 /// An order still live in the book, with what it needs to settle its fills.
 #[derive(Debug)]
 struct OpenOrder {
@@ -113,6 +162,9 @@ impl AccountCore {
             open: HashMap::new(),
             finished: VecDeque::new(),
             client_ids: HashMap::new(),
+            limits: RiskLimits::NONE,
+            amending: HashMap::new(),
+            replacements: Vec::new(),
             dirty: Dirty::default(),
         }
     }
@@ -149,6 +201,29 @@ impl AccountCore {
         &self.ledger
     }
 
+    pub fn limits(&self) -> RiskLimits {
+        self.limits
+    }
+
+    /// Applies to orders placed from now on; open orders stand.
+    pub fn set_limits(&mut self, limits: RiskLimits) {
+        self.limits = limits;
+    }
+
+    /// Cash plus every holding at its mark: the last price `marks` knows, or
+    /// what the shares cost when it knows none.
+    pub fn equity(&self, marks: impl Fn(Symbol) -> Option<Money>) -> Money {
+        self.ledger
+            .holdings()
+            .map(|h| match marks(h.symbol) {
+                Some(mark) => mark.checked_mul_qty(h.quantity).unwrap_or(Money(i64::MAX)),
+                None => h.cost_basis,
+            })
+            .fold(self.ledger.cash(), |sum, value| {
+                sum.checked_add(value).unwrap_or(Money(i64::MAX))
+            })
+    }
+
     pub fn deposit(
         &mut self,
         amount: Money,
@@ -167,6 +242,20 @@ impl AccountCore {
         at: Timestamp,
     ) -> Result<LedgerEntry, LedgerError> {
         let entry = self.ledger.withdraw(amount, key, at)?;
+        self.dirty.any = true;
+        Ok(entry)
+    }
+
+    /// A cash dividend on `symbol`, received (positive) or paid (negative);
+    /// see [`ledger::Account::dividend`].
+    pub fn dividend(
+        &mut self,
+        amount: Money,
+        symbol: Symbol,
+        key: String,
+        at: Timestamp,
+    ) -> Result<LedgerEntry, LedgerError> {
+        let entry = self.ledger.dividend(amount, symbol, key, at)?;
         self.dirty.any = true;
         Ok(entry)
     }
@@ -222,12 +311,26 @@ impl AccountCore {
     }
 
     /// Validate and reserve. Nothing changes unless this returns `New`.
+    /// Holdings are valued at what they cost (see [`AccountCore::place_marked`]).
     pub fn place(
         &mut self,
         id: OrderId,
         request: OrderRequest,
         listing: &Listing,
         at: Timestamp,
+    ) -> Result<Placement, OrderError> {
+        self.place_marked(id, request, listing, at, |_| None)
+    }
+
+    /// [`AccountCore::place`], with holdings valued at `marks` for the risk
+    /// limits.
+    pub fn place_marked(
+        &mut self,
+        id: OrderId,
+        request: OrderRequest,
+        listing: &Listing,
+        at: Timestamp,
+        marks: impl Fn(Symbol) -> Option<Money>,
     ) -> Result<Placement, OrderError> {
         if let Some(key) = &request.client_order_id {
             if key.len() > MAX_CLIENT_ORDER_ID {
@@ -239,16 +342,22 @@ impl AccountCore {
         }
         validate(&request, listing)?;
         let price = reserve_price(&request, listing)?;
-        self.ledger.reserve(
-            &ledger::OrderTicket {
-                order: id,
-                symbol: request.symbol,
-                side: request.side,
-                quantity: request.quantity,
-                price,
-            },
-            &self.fees,
-        )?;
+        self.check_limits(&request, price, None, marks)?;
+        self.reserve_and_open(id, request, price, listing, at)
+            .map(Placement::New)
+    }
+
+    /// Reserve for a checked order and keep it as open, unanswered.
+    fn reserve_and_open(
+        &mut self,
+        id: OrderId,
+        request: OrderRequest,
+        price: Money,
+        listing: &Listing,
+        at: Timestamp,
+    ) -> Result<NewOrder, OrderError> {
+        self.ledger
+            .reserve(&ticket(id, &request, price), &self.fees)?;
         let order = NewOrder {
             id,
             account: self.id(),
@@ -287,7 +396,226 @@ impl AccountCore {
                 acknowledged: false,
             },
         );
-        Ok(Placement::New(order))
+        Ok(order)
+    }
+
+    /// Start a cancel-and-replace of open order `id` by `request` (its
+    /// quantity the new total, fills included) under the id `replacement`.
+    /// Everything is checked now, and what the replacement needs beyond what
+    /// the order will give back is held; nothing else changes. The actor
+    /// then cancels `id` at its book, and [`AccountCore::apply`] places the
+    /// replacement when that cancel lands. A repeated client order id
+    /// answers with the order it placed.
+    pub fn begin_replace(
+        &mut self,
+        id: OrderId,
+        replacement: OrderId,
+        request: OrderRequest,
+        listing: &Listing,
+        marks: impl Fn(Symbol) -> Option<Money>,
+    ) -> Result<Option<OrderRecord>, OrderError> {
+        if let Some(key) = &request.client_order_id {
+            if key.len() > MAX_CLIENT_ORDER_ID {
+                return Err(OrderError::ClientOrderIdTooLong(key.clone()));
+            }
+            if let Some(existing) = self.client_ids.get(key).and_then(|id| self.order(*id)) {
+                return Ok(Some(existing));
+            }
+        }
+        let old = self.amendable(id)?;
+        if (request.symbol, request.side, request.tif) != (old.symbol, old.side, old.tif)
+            || std::mem::discriminant(&request.kind) != std::mem::discriminant(&old.kind)
+        {
+            return Err(OrderError::AmendChangesOrder);
+        }
+        let leaves = self.leaves(id, request.quantity)?;
+        let rest = OrderRequest {
+            quantity: leaves,
+            ..request.clone()
+        };
+        validate(&rest, listing)?;
+        let price = reserve_price(&rest, listing)?;
+        self.check_limits(&rest, price, Some(id), marks)?;
+        let (cash, shares) = self.top_up(id, &rest, price)?;
+        self.ledger.hold(
+            replacement,
+            rest.symbol,
+            rest.side,
+            cash,
+            shares,
+            &self.fees,
+        )?;
+        if let Some(key) = &request.client_order_id {
+            self.client_ids.insert(key.clone(), replacement);
+        }
+        self.amending.insert(
+            id,
+            Amendment {
+                replacement,
+                request,
+                listing: *listing,
+            },
+        );
+        Ok(None)
+    }
+
+    /// The book could not be reached: the amendment of `id` is dropped and
+    /// what was held for it is released.
+    pub fn abort_replace(&mut self, id: OrderId) {
+        if let Some(amendment) = self.amending.remove(&id) {
+            let _ = self.ledger.release(amendment.replacement);
+            if let Some(key) = &amendment.request.client_order_id {
+                self.client_ids.remove(key);
+            }
+        }
+    }
+
+    /// The order a client order id placed, if this account still holds it.
+    pub fn placed_with(&self, key: &str) -> Option<OrderRecord> {
+        self.client_ids.get(key).and_then(|id| self.order(*id))
+    }
+
+    /// The amendments settled by the events applied since the last call.
+    pub fn take_replacements(&mut self) -> Vec<Replacement> {
+        std::mem::take(&mut self.replacements)
+    }
+
+    /// An open order that no amendment is under way on.
+    pub fn amendable(&self, id: OrderId) -> Result<&OrderRecord, OrderError> {
+        if self.amending.contains_key(&id) {
+            return Err(OrderError::BeingAmended(id));
+        }
+        self.open_order(id)
+    }
+
+    /// What is left to fill of order `id` at a new total of `quantity`.
+    fn leaves(&self, id: OrderId, quantity: Quantity) -> Result<Quantity, OrderError> {
+        let old = self.open_order(id)?;
+        if quantity <= old.filled {
+            return Err(OrderError::BelowFilled {
+                id,
+                filled: old.filled,
+                quantity,
+            });
+        }
+        Ok(quantity - old.filled)
+    }
+
+    /// What a replacement needs beyond what order `id`, which it replaces,
+    /// holds now: cash and shares. For a buy whose limit goes down, the old
+    /// order may still fill at its higher limit before the cancel lands,
+    /// spending more than the replacement then saves; that difference,
+    /// for everything it has left, is held too.
+    fn top_up(
+        &self,
+        id: OrderId,
+        rest: &OrderRequest,
+        price: Money,
+    ) -> Result<(Money, Quantity), OrderError> {
+        let held = self
+            .ledger
+            .reservation(id)
+            .copied()
+            .ok_or(LedgerError::UnknownOrder(id))?;
+        Ok(match rest.side {
+            Side::Buy => {
+                let needed = self.fees.buy_reservation(rest.quantity, price)?;
+                let drop = Money((held.limit.0 - price.0).max(0));
+                let race = self.fees.buy_reservation(held.unfilled(), drop)?;
+                let needed = needed.checked_add(race).ok_or(LedgerError::Overflow)?;
+                (
+                    needed
+                        .checked_sub(held.cash)
+                        .ok_or(LedgerError::Overflow)?
+                        .max(Money::ZERO),
+                    Quantity::ZERO,
+                )
+            }
+            Side::Sell => {
+                let cash = (self.fees.min_commission() - held.cash).max(Money::ZERO);
+                let shares = Quantity(rest.quantity.0.saturating_sub(held.shares.0));
+                (cash, shares)
+            }
+        })
+    }
+
+    /// The amended order `id` has ended: place its replacement from what it
+    /// gave back and what was held, if it ended by the amendment's cancel.
+    fn settle_amendment(&mut self, id: OrderId, at: Timestamp) {
+        let Some(amendment) = self.amending.remove(&id) else {
+            return;
+        };
+        let _ = self.ledger.release(amendment.replacement);
+        let Some(old) = self.order(id) else {
+            return;
+        };
+        let cancelled = old.end_reason == Some(EndReason::Cancelled(CancelReason::Requested));
+        let outcome = if !cancelled {
+            Err(OrderError::NotOpen(id))
+        } else if amendment.request.quantity <= old.filled {
+            Ok(ReplacementOutcome::Complete(Box::new(old)))
+        } else {
+            let rest = OrderRequest {
+                quantity: amendment.request.quantity - old.filled,
+                ..amendment.request.clone()
+            };
+            reserve_price(&rest, &amendment.listing)
+                .and_then(|price| {
+                    self.reserve_and_open(
+                        amendment.replacement,
+                        rest,
+                        price,
+                        &amendment.listing,
+                        at,
+                    )
+                })
+                .map(ReplacementOutcome::Placed)
+        };
+        if outcome.is_err()
+            && let Some(key) = &amendment.request.client_order_id
+        {
+            self.client_ids.remove(key);
+        }
+        self.replacements.push(Replacement {
+            amended: id,
+            outcome,
+        });
+    }
+
+    /// The risk limits, for `request` placed at worst at `price`; an order
+    /// it replaces (`replacing`) no longer counts.
+    fn check_limits(
+        &self,
+        request: &OrderRequest,
+        price: Money,
+        replacing: Option<OrderId>,
+        marks: impl Fn(Symbol) -> Option<Money>,
+    ) -> Result<(), RiskBreach> {
+        if self.limits.is_none() {
+            return Ok(());
+        }
+        let others = || {
+            self.open
+                .values()
+                .map(|o| &o.record)
+                .filter(move |r| Some(r.id) != replacing)
+        };
+        let held = self
+            .ledger
+            .holding(request.symbol)
+            .map_or(Quantity::ZERO, |h| h.quantity);
+        let pending = others()
+            .filter(|r| r.symbol == request.symbol && r.side == Side::Buy)
+            .fold(0u64, |sum, r| sum.saturating_add((r.quantity - r.filled).0));
+        self.limits.check(&RiskCheck {
+            symbol: request.symbol,
+            side: request.side,
+            quantity: request.quantity,
+            price,
+            open_orders: others().count(),
+            position_before: Quantity(held.0.saturating_add(pending)),
+            equity: self.equity(marks),
+        })
     }
 
     /// The book could not be reached (it stopped): the order never rested
@@ -364,6 +692,9 @@ impl AccountCore {
                 BookEvent::Trade(trade) => {
                     for (order, side) in self.own_sides(&trade) {
                         self.settle(order, side, &trade, at)?;
+                        if !self.open.contains_key(&order) {
+                            self.settle_amendment(order, at);
+                        }
                         changed.push(order);
                     }
                 }
@@ -380,7 +711,13 @@ impl AccountCore {
                     };
                     open.acknowledged = true;
                     open.record.apply(event, at);
+                    if let BookEvent::Reduced { by, .. } = *event {
+                        self.ledger.shrink(id, by)?;
+                    }
                     self.finish_if_final(id)?;
+                    if !self.open.contains_key(&id) {
+                        self.settle_amendment(id, at);
+                    }
                     changed.push(id);
                 }
             }
@@ -517,6 +854,16 @@ fn validate(request: &OrderRequest, listing: &Listing) -> Result<(), OrderError>
         config.band.map(|b| b.limits()),
     )
     .map_err(OrderError::Invalid)
+}
+
+fn ticket(id: OrderId, request: &OrderRequest, price: Money) -> ledger::OrderTicket {
+    ledger::OrderTicket {
+        order: id,
+        symbol: request.symbol,
+        side: request.side,
+        quantity: request.quantity,
+        price,
+    }
 }
 
 /// The worst price per share the order can trade at, which the ledger

@@ -5,10 +5,15 @@ pub mod actor;
 mod changes;
 mod core;
 mod order;
+mod risk;
 
 pub use changes::{AccountChanges, OrderChange, PositionChange};
-pub use core::{AccountCore, OrderError, OrderRequest, Placement, check_shares_conserved};
+pub use core::{
+    AccountCore, OrderError, OrderRequest, Placement, Replacement, ReplacementOutcome,
+    check_shares_conserved,
+};
 pub use order::{EndReason, FillRecord, OrderRecord, OrderStatus};
+pub use risk::{RiskBreach, RiskCheck, RiskLimits, percent};
 
 #[cfg(test)]
 mod tests;

@@ -2,10 +2,12 @@
 
 use super::*;
 use crate::book::Listing;
-use crate::book::{BookConfig, BookEvent, OrderKind, PriceBand, TimeInForce, Trade};
-use crate::ledger::{self, FeeSchedule, LedgerLimits};
+use crate::book::{
+    BookConfig, BookEvent, CancelReason, NewOrder, OrderKind, PriceBand, TimeInForce, Trade,
+};
+use crate::ledger::{self, FeeSchedule, LedgerError, LedgerLimits};
 use crate::types::{
-    AccountId, BookId, Money, OrderId, Price, Quantity, Side, Symbol, TickSize, Timestamp,
+    AccountId, BookId, Money, OrderId, Price, Quantity, Rate, Side, Symbol, TickSize, Timestamp,
 };
 
 const AT: Timestamp = Timestamp(1_767_225_600_000_000_000);
@@ -208,4 +210,268 @@ fn shares_are_conserved_only_when_all_are_held() {
             .unwrap_err()
             .contains("hold 1000 shares of 1001")
     );
+}
+
+fn placed(account: &mut AccountCore, id: u64, request: OrderRequest) -> NewOrder {
+    match account.place(OrderId(id), request, &listing(), AT).unwrap() {
+        Placement::New(order) => order,
+        Placement::Existing(_) => panic!("a new order"),
+    }
+}
+
+fn accepted(account: &mut AccountCore, id: u64, qty: u64, cents: i64) {
+    account
+        .apply(
+            AT,
+            &[
+                BookEvent::Accepted {
+                    seq: 1,
+                    id: OrderId(id),
+                    account: account.id(),
+                },
+                BookEvent::Rested {
+                    seq: 2,
+                    id: OrderId(id),
+                    account: account.id(),
+                    side: Side::Buy,
+                    price: Price(cents),
+                    quantity: Quantity(qty),
+                },
+            ],
+        )
+        .unwrap();
+}
+
+/// Another account sells into resting buy `maker` of account 1.
+fn sold_into(maker: u64, qty: u64, cents: i64, maker_remaining: u64) -> BookEvent {
+    BookEvent::Trade(Trade {
+        seq: 3,
+        price: Price(cents),
+        quantity: Quantity(qty),
+        aggressor: Side::Sell,
+        taker: OrderId(99),
+        taker_account: AccountId(2),
+        maker: OrderId(maker),
+        maker_account: AccountId(1),
+        taker_remaining: Quantity(0),
+        maker_remaining: Quantity(maker_remaining),
+    })
+}
+
+fn cancelled(account: &mut AccountCore, id: u64, remaining: u64) {
+    account
+        .apply(
+            AT,
+            &[BookEvent::Cancelled {
+                seq: 9,
+                id: OrderId(id),
+                account: account.id(),
+                remaining: Quantity(remaining),
+                reason: CancelReason::Requested,
+            }],
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_breached_limit_refuses_the_order_and_reserves_nothing() {
+    let mut account = core(1);
+    account
+        .deposit(Money::from_major(10_000), None, AT)
+        .unwrap();
+    account.set_limits(RiskLimits {
+        max_order_value: Some(Money::from_major(1_000)),
+        max_open_orders: Some(1),
+        ..RiskLimits::NONE
+    });
+    let _ = account.take_changes();
+    let refused = account.place(OrderId(1), buy(11, 10_000), &listing(), AT);
+    assert_eq!(
+        refused,
+        Err(OrderError::Risk(RiskBreach::OrderValue {
+            limit: Money::from_major(1_000),
+            value: Money::from_major(1_100),
+        }))
+    );
+    assert_eq!(account.ledger().reserved_cash(), Money::ZERO);
+    assert_eq!(account.take_changes(), None, "a refusal changes nothing");
+    placed(&mut account, 1, buy(10, 10_000));
+    assert!(matches!(
+        account.place(OrderId(2), buy(1, 10_000), &listing(), AT),
+        Err(OrderError::Risk(RiskBreach::OpenOrders {
+            limit: 1,
+            open: 1
+        }))
+    ));
+}
+
+#[test]
+fn the_position_limit_values_holdings_at_their_marks() {
+    let mut account = core(1);
+    account
+        .deposit(Money::from_major(10_000), None, AT)
+        .unwrap();
+    account
+        .allot(acme(), Quantity(10), Money::from_major(100), AT)
+        .unwrap();
+    account.set_limits(RiskLimits {
+        max_position: Some(Rate::from_ppm(500_000).unwrap()),
+        ..RiskLimits::NONE
+    });
+    // At cost, equity is 10,000 + 1,000: half is 5,500, and 10 held plus
+    // 45 bought at 100.00 is exactly that.
+    assert!(
+        account
+            .place(OrderId(1), buy(45, 10_000), &listing(), AT)
+            .is_ok()
+    );
+    // Marked at 50.00, equity is 10,500: half is 5,250, and 55 held or
+    // pending plus 1 more at 100.00 is 5,600.
+    let refused = account.place_marked(OrderId(2), buy(1, 10_000), &listing(), AT, |_| {
+        Some(Money::from_major(50))
+    });
+    assert!(matches!(
+        refused,
+        Err(OrderError::Risk(RiskBreach::Position { .. }))
+    ));
+}
+
+#[test]
+fn a_reduction_shrinks_the_reservation_when_the_book_reduces() {
+    let mut account = core(1);
+    account
+        .deposit(Money::from_major(10_000), None, AT)
+        .unwrap();
+    placed(&mut account, 1, buy(10, 10_000));
+    accepted(&mut account, 1, 10, 10_000);
+    let before = account.ledger().reserved_cash();
+    account
+        .apply(
+            AT,
+            &[BookEvent::Reduced {
+                seq: 3,
+                id: OrderId(1),
+                account: AccountId(1),
+                by: Quantity(6),
+                remaining: Quantity(4),
+            }],
+        )
+        .unwrap();
+    let order = account.order(OrderId(1)).unwrap();
+    assert_eq!(order.quantity, Quantity(4));
+    // 4 x 100.00 plus 0.015% commission (0.06).
+    assert_eq!(account.ledger().reserved_cash(), Money(40_006));
+    assert!(account.ledger().reserved_cash() < before);
+    assert_eq!(account.ledger().check_invariants(), Ok(()));
+}
+
+#[test]
+fn a_replacement_is_placed_once_the_cancel_lands_from_what_was_held() {
+    let mut account = core(1);
+    // Enough for 10 at 100.00 (1,000.15) and 0.85 more.
+    account.deposit(Money(100_100), None, AT).unwrap();
+    placed(&mut account, 1, buy(10, 10_000));
+    accepted(&mut account, 1, 10, 10_000);
+    // Up to 12 at 100.00 needs 200.03 more than the account has.
+    assert!(matches!(
+        account.begin_replace(OrderId(1), OrderId(2), buy(12, 10_000), &listing(), |_| {
+            None
+        }),
+        Err(OrderError::Ledger(LedgerError::InsufficientFunds { .. }))
+    ));
+    assert_eq!(account.ledger().reserved_cash(), Money(100_015));
+    // Down to 90.00 fits: what the order holds covers 10 at 90.00 (900.14),
+    // and 100.02 more in case the order fills at 100.00 before the cancel
+    // lands, but for one cent, which is held.
+    assert_eq!(
+        account.begin_replace(OrderId(1), OrderId(2), buy(10, 9_000), &listing(), |_| None),
+        Ok(None)
+    );
+    assert_eq!(
+        account.amendable(OrderId(1)).map(|_| ()),
+        Err(OrderError::BeingAmended(OrderId(1)))
+    );
+    // Four fill before the cancel lands: the replacement is for the rest.
+    account
+        .apply(AT, &[sold_into(1, 4, 10_000, 6)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    cancelled(&mut account, 1, 6);
+    let replacements = account.take_replacements();
+    let [
+        Replacement {
+            amended,
+            outcome: Ok(ReplacementOutcome::Placed(order)),
+        },
+    ] = replacements.as_slice()
+    else {
+        panic!("one replacement: {replacements:?}")
+    };
+    assert_eq!(*amended, OrderId(1));
+    assert_eq!((order.id, order.quantity), (OrderId(2), Quantity(6)));
+    assert_eq!(
+        order.kind,
+        OrderKind::Limit {
+            price: Price(9_000)
+        }
+    );
+    // 6 x 90.00 + 0.08 commission.
+    assert_eq!(account.ledger().reserved_cash(), Money(54_008));
+    assert_eq!(account.ledger().check_invariants(), Ok(()));
+}
+
+#[test]
+fn an_amended_order_that_fills_first_is_not_replaced() {
+    let mut account = core(1);
+    account
+        .deposit(Money::from_major(10_000), None, AT)
+        .unwrap();
+    placed(&mut account, 1, buy(10, 10_000));
+    accepted(&mut account, 1, 10, 10_000);
+    account
+        .begin_replace(OrderId(1), OrderId(2), buy(20, 10_000), &listing(), |_| {
+            None
+        })
+        .unwrap();
+    assert!(account.ledger().reserved_cash() > Money(100_015));
+    account
+        .apply(AT, &[sold_into(1, 10, 10_000, 0)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        account.take_replacements(),
+        vec![Replacement {
+            amended: OrderId(1),
+            outcome: Err(OrderError::NotOpen(OrderId(1)))
+        }]
+    );
+    assert_eq!(
+        account.ledger().reserved_cash(),
+        Money::ZERO,
+        "the hold is released"
+    );
+    assert_eq!(account.order(OrderId(2)), None);
+    assert_eq!(account.ledger().check_invariants(), Ok(()));
+}
+
+#[test]
+fn an_amendment_cannot_change_the_side_or_go_below_what_filled() {
+    let mut account = core(1);
+    account
+        .deposit(Money::from_major(10_000), None, AT)
+        .unwrap();
+    placed(&mut account, 1, buy(10, 10_000));
+    accepted(&mut account, 1, 10, 10_000);
+    let mut sell = buy(10, 10_000);
+    sell.side = Side::Sell;
+    assert_eq!(
+        account.begin_replace(OrderId(1), OrderId(2), sell, &listing(), |_| None),
+        Err(OrderError::AmendChangesOrder)
+    );
+    account
+        .apply(AT, &[sold_into(1, 4, 10_000, 6)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        account.begin_replace(OrderId(1), OrderId(2), buy(4, 9_000), &listing(), |_| None),
+        Err(OrderError::BelowFilled { .. })
+    ));
+    assert_eq!(account.ledger().reserved_cash(), Money(60_009));
 }

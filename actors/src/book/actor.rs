@@ -6,6 +6,7 @@
 //! itself.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use actix::prelude::*;
 use tokio::sync::broadcast;
@@ -33,6 +34,9 @@ pub struct BookOutlets {
     pub journal: Option<Journal>,
     pub accounts: Arc<AccountDirectory>,
     pub updates: broadcast::Sender<Arc<BookUpdate>>,
+    /// The last trade's price in ticks (0 before the first), for readers
+    /// that must not wait on the book (accounts valuing holdings).
+    pub last_price: Arc<AtomicI64>,
 }
 
 pub struct BookActor {
@@ -80,6 +84,9 @@ impl BookActor {
             events,
         });
         if !update.events.is_empty() {
+            if let Some(last) = self.book.last_price() {
+                self.outlets.last_price.store(last.0, Ordering::Relaxed);
+            }
             if let Some(journal) = &self.outlets.journal {
                 journal.record(Change::Book(Arc::clone(&update)), None);
             }
@@ -173,6 +180,26 @@ pub struct SetHalted(pub bool);
 #[derive(Message)]
 #[rtype(result = "L1")]
 pub struct TopOfBook;
+
+/// Take no further message until `resume` hears (or is dropped): a cut of
+/// the market. Answered once the book stops, when every event of the
+/// commands before it has been handed to its accounts, so a message sent to
+/// an account after the answer finds the account past all of them.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Pause(pub tokio::sync::oneshot::Receiver<()>);
+
+impl Handler<Pause> for BookActor {
+    type Result = ();
+    fn handle(&mut self, msg: Pause, ctx: &mut Context<Self>) {
+        ctx.wait(
+            async move {
+                let _ = msg.0.await;
+            }
+            .into_actor(self),
+        );
+    }
+}
 
 #[derive(Message)]
 #[rtype(result = "L2")]

@@ -1,10 +1,11 @@
-//! Deposits and withdrawals: bounded, and idempotent under a caller's key so
-//! that a retried request is applied once.
+//! Deposits, withdrawals and dividends: idempotent under a caller's key so
+//! that a retried request is applied once; deposits and withdrawals are
+//! bounded.
 
 use super::arith::add;
 use super::entries::{LedgerEntry, LedgerKind, Origin};
 use super::{Account, LedgerError};
-use crate::types::{Money, Timestamp};
+use crate::types::{Money, Symbol, Timestamp};
 
 /// Bounds on a single deposit or withdrawal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,6 +89,46 @@ impl Account {
         Ok(self.post_transfer(LedgerKind::Withdrawal, -amount, key, at))
     }
 
+    /// A cash dividend on `symbol`: received when `amount` is positive, paid
+    /// (from available cash) when it is negative. Keyed like a deposit, so
+    /// paying a dividend again after a restart changes nothing. Lots and cost
+    /// basis are untouched: a dividend is income, not a return of capital.
+    pub fn dividend(
+        &mut self,
+        amount: Money,
+        symbol: Symbol,
+        key: String,
+        at: Timestamp,
+    ) -> Result<LedgerEntry, LedgerError> {
+        if let Some(entry) = self.replay(Some(&key), LedgerKind::Dividend, amount)? {
+            return Ok(entry);
+        }
+        if amount == Money::ZERO {
+            return Err(LedgerError::NotPositive(amount));
+        }
+        if amount.is_negative() {
+            let available = self.available_cash();
+            if -amount > available {
+                return Err(LedgerError::InsufficientFunds {
+                    needed: -amount,
+                    available,
+                });
+            }
+        } else {
+            add(self.cash, amount)?;
+        }
+        let origin = Origin {
+            symbol: Some(symbol),
+            ..Origin::transfer(at)
+        };
+        let entry = self
+            .journal
+            .post(&mut self.cash, LedgerKind::Dividend, amount, origin);
+        self.fresh_keys.push((key.clone(), entry.id));
+        self.keys.insert(key, entry);
+        Ok(entry)
+    }
+
     /// The entry an earlier request with `key` made, if it was this same
     /// request; a key reused for anything else is a conflict.
     fn replay(
@@ -132,7 +173,7 @@ impl Account {
 mod tests {
     use super::super::testkit::*;
     use super::*;
-    use crate::types::AccountId;
+    use crate::types::{AccountId, Quantity};
 
     #[test]
     fn deposits_and_withdrawals_move_cash_and_chain() {
@@ -153,6 +194,50 @@ mod tests {
             (Money(10_000), Money(7_500))
         );
         assert_eq!(account.check_invariants(), Ok(()));
+    }
+
+    #[test]
+    fn a_dividend_moves_cash_once_per_key_and_leaves_the_lots_alone() {
+        let mut issuer = funded(Money(10_000));
+        let mut holder = funded(Money::ZERO);
+        holder
+            .allot(acme(), Quantity(10), Money(5_000), T0)
+            .unwrap();
+        let lots_before: Vec<_> = holder.lots(acme()).copied().collect();
+        let paid = issuer
+            .dividend(Money(-1_250), acme(), "d1".into(), T0)
+            .unwrap();
+        let received = holder
+            .dividend(Money(1_250), acme(), "d1".into(), T0)
+            .unwrap();
+        assert_eq!(
+            (paid.kind, paid.symbol),
+            (LedgerKind::Dividend, Some(acme()))
+        );
+        assert_eq!(
+            (paid.cash_before, paid.cash_after),
+            (Money(10_000), Money(8_750))
+        );
+        assert_eq!(
+            (received.cash_before, received.cash_after),
+            (Money::ZERO, Money(1_250))
+        );
+        assert_eq!(
+            holder.dividend(Money(1_250), acme(), "d1".into(), T0),
+            Ok(received),
+            "the same key again changes nothing"
+        );
+        assert_eq!(holder.cash(), Money(1_250));
+        assert_eq!(
+            holder.lots(acme()).copied().collect::<Vec<_>>(),
+            lots_before
+        );
+        assert!(matches!(
+            issuer.dividend(Money(-8_751), acme(), "d2".into(), T0),
+            Err(LedgerError::InsufficientFunds { .. })
+        ));
+        assert_eq!(issuer.check_invariants(), Ok(()));
+        assert_eq!(holder.check_invariants(), Ok(()));
     }
 
     #[test]

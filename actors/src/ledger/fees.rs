@@ -52,11 +52,7 @@ impl FeeSchedule {
     /// The cash a buy must set aside: its notional at the limit plus the
     /// commission on that notional. Commission only grows with notional, so
     /// fills at or below the limit never spend more than this.
-    pub(super) fn buy_reservation(
-        &self,
-        quantity: Quantity,
-        price: Money,
-    ) -> Result<Money, LedgerError> {
+    pub fn buy_reservation(&self, quantity: Quantity, price: Money) -> Result<Money, LedgerError> {
         let notional = notional(price, quantity)?;
         add(notional, self.commission_on(notional))
     }

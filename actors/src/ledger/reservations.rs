@@ -1,6 +1,7 @@
 //! Open orders' holds on an account: a buy sets aside the most it can cost,
 //! a sell the shares it offers (no short selling) and its minimum commission.
 
+use super::arith::{add, notional};
 use super::fees::{Charges, FeeSchedule};
 use super::{Account, LedgerError};
 use crate::types::{Money, OrderId, Quantity, Side, Symbol};
@@ -98,6 +99,102 @@ impl Account {
             shares: reservation.shares,
             commission_waived: reservation.charged.commission_unpaid(&reservation.fees),
         })
+    }
+
+    /// The order's quantity went down by `by` while it keeps its place in
+    /// the book: what the lost part held becomes available at once. A
+    /// reduction that would leave nothing unfilled is a cancel, not this.
+    pub fn shrink(&mut self, order: OrderId, by: Quantity) -> Result<Reservation, LedgerError> {
+        let mut reservation = *self
+            .reservations
+            .get(&order)
+            .ok_or(LedgerError::UnknownOrder(order))?;
+        if by.is_zero() || by >= reservation.unfilled() {
+            return Err(LedgerError::Overfill {
+                order,
+                unfilled: reservation.unfilled(),
+                quantity: by,
+            });
+        }
+        reservation.quantity -= by;
+        let cash = match reservation.side {
+            // What the rest may still cost at the limit, plus the commission
+            // the order will then owe on all it traded, less what it was
+            // charged already. Never more than before: fills were at or
+            // below the limit and commission only grows with notional.
+            Side::Buy => {
+                let rest = notional(reservation.limit, reservation.unfilled())?;
+                let total = add(reservation.charged.notional, rest)?;
+                let commission =
+                    reservation.fees.commission_on(total) - reservation.charged.commission;
+                add(rest, commission)?.min(reservation.cash)
+            }
+            // A sale keeps what is left of its minimum commission.
+            Side::Sell => reservation.cash,
+        };
+        let shares = match reservation.side {
+            Side::Buy => Quantity::ZERO,
+            Side::Sell => reservation.unfilled(),
+        };
+        self.reserved_cash -= reservation.cash - cash;
+        if let Some(holding) = self.holdings.get_mut(&reservation.symbol) {
+            holding.reserved -= reservation.shares - shares;
+        }
+        reservation.cash = cash;
+        reservation.shares = shares;
+        self.reservations.insert(order, reservation);
+        Ok(reservation)
+    }
+
+    /// Sets aside `cash` (and, for a sale, `shares` of `symbol`) under
+    /// `order` before it trades: what a replacement order will need beyond
+    /// what the order it replaces gives back, so that nothing else takes it
+    /// meanwhile. Released like any reservation; refused, changing nothing,
+    /// when the account cannot cover it.
+    pub fn hold(
+        &mut self,
+        order: OrderId,
+        symbol: Symbol,
+        side: Side,
+        cash: Money,
+        shares: Quantity,
+        fees: &FeeSchedule,
+    ) -> Result<Reservation, LedgerError> {
+        if self.reservations.contains_key(&order) {
+            return Err(LedgerError::DuplicateOrder(order));
+        }
+        let shares = match side {
+            Side::Buy => Quantity::ZERO,
+            Side::Sell => shares,
+        };
+        if !shares.is_zero() {
+            self.check_shares(symbol, shares)?;
+        }
+        let available = self.available_cash();
+        if cash.is_negative() || cash > available {
+            return Err(LedgerError::InsufficientFunds {
+                needed: cash,
+                available,
+            });
+        }
+        let reservation = Reservation {
+            order,
+            symbol,
+            side,
+            quantity: shares,
+            filled: Quantity::ZERO,
+            limit: Money::ZERO,
+            fees: *fees,
+            cash,
+            shares,
+            charged: Charges::default(),
+        };
+        self.reserved_cash += cash;
+        if let Some(holding) = self.holdings.get_mut(&symbol) {
+            holding.reserved += shares;
+        }
+        self.reservations.insert(order, reservation);
+        Ok(reservation)
     }
 
     fn check_ticket(
@@ -313,6 +410,97 @@ mod tests {
             account.release(OrderId(1)),
             Err(LedgerError::UnknownOrder(OrderId(1)))
         );
+        assert_eq!(account.check_invariants(), Ok(()));
+    }
+
+    #[test]
+    fn shrinking_a_buy_frees_its_lost_part_at_once() {
+        let mut account = funded(Money(200_000));
+        let fees = with_minimum(Money(500));
+        // 10 x 100.00 with a 5.00 minimum commission: 1,005.00 reserved.
+        reserve_buy(&mut account, &fees, 1, 10, 10_000).unwrap();
+        account
+            .settle_fill(&fill(1, 4, 9_000, T0))
+            .expect("4 at 90.00 (360.00, 5.00 commission)");
+        // Left: 6 at 100.00, and no more commission (the minimum was paid).
+        assert_eq!(account.reservation(OrderId(1)).unwrap().cash, Money(64_000));
+        let shrunk = account.shrink(OrderId(1), Quantity(4)).unwrap();
+        // 2 at 100.00 is all the rest can cost.
+        assert_eq!((shrunk.quantity, shrunk.cash), (Quantity(6), Money(20_000)));
+        assert_eq!(account.reserved_cash(), Money(20_000));
+        assert_eq!(account.check_invariants(), Ok(()));
+    }
+
+    #[test]
+    fn shrinking_a_sale_frees_its_shares_and_keeps_its_minimum_commission() {
+        let mut account = funded(Money(1_000));
+        account
+            .allot(acme(), Quantity(100), Money(5_000), T0)
+            .unwrap();
+        let fees = with_minimum(Money(500));
+        reserve_sell(&mut account, &fees, 1, 60, 5_100).unwrap();
+        let shrunk = account.shrink(OrderId(1), Quantity(50)).unwrap();
+        assert_eq!((shrunk.shares, shrunk.cash), (Quantity(10), Money(500)));
+        assert_eq!(account.holding(acme()).unwrap().available, Quantity(90));
+        assert_eq!(account.check_invariants(), Ok(()));
+    }
+
+    #[test]
+    fn a_shrink_that_leaves_nothing_is_refused() {
+        let mut account = funded(Money(200_000));
+        reserve_buy(&mut account, &zero_fees(), 1, 10, 10_000).unwrap();
+        let before = account.clone();
+        assert!(account.shrink(OrderId(1), Quantity(10)).is_err());
+        assert!(account.shrink(OrderId(1), Quantity::ZERO).is_err());
+        assert!(account.shrink(OrderId(2), Quantity(1)).is_err());
+        assert_eq!(account, before);
+    }
+
+    #[test]
+    fn a_hold_sets_aside_what_is_available_and_is_released_like_a_reservation() {
+        let mut account = funded(Money(1_000));
+        account
+            .allot(acme(), Quantity(10), Money(5_000), T0)
+            .unwrap();
+        let fees = zero_fees();
+        assert!(matches!(
+            account.hold(
+                OrderId(1),
+                acme(),
+                Side::Buy,
+                Money(1_001),
+                Quantity::ZERO,
+                &fees
+            ),
+            Err(LedgerError::InsufficientFunds { .. })
+        ));
+        assert!(matches!(
+            account.hold(
+                OrderId(1),
+                acme(),
+                Side::Sell,
+                Money::ZERO,
+                Quantity(11),
+                &fees
+            ),
+            Err(LedgerError::InsufficientShares { .. })
+        ));
+        account
+            .hold(
+                OrderId(1),
+                acme(),
+                Side::Sell,
+                Money(300),
+                Quantity(4),
+                &fees,
+            )
+            .unwrap();
+        assert_eq!(account.available_cash(), Money(700));
+        assert_eq!(account.holding(acme()).unwrap().available, Quantity(6));
+        assert_eq!(account.check_invariants(), Ok(()));
+        account.release(OrderId(1)).unwrap();
+        assert_eq!(account.available_cash(), Money(1_000));
+        assert_eq!(account.holding(acme()).unwrap().available, Quantity(10));
         assert_eq!(account.check_invariants(), Ok(()));
     }
 }
