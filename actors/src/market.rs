@@ -96,6 +96,16 @@ impl AccountDirectory {
             .cloned()
     }
 
+    /// Every running account, in no particular order.
+    pub fn all(&self) -> Vec<(AccountId, Addr<AccountActor>)> {
+        self.accounts
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(id, addr)| (*id, addr.clone()))
+            .collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.accounts
             .read()

@@ -18,6 +18,8 @@ mod m20261121_000006_settings;
 mod m20261203_000007_partial_key_index;
 mod m20261203_000008_bot_scenario_runs;
 mod m20261203_000009_partial_client_order_index;
+mod m20261207_000010_risk_limits;
+mod m20261207_000011_dividends;
 
 pub struct Migrator;
 
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_partial_key_index::Migration),
             Box::new(m20261203_000008_bot_scenario_runs::Migration),
             Box::new(m20261203_000009_partial_client_order_index::Migration),
+            Box::new(m20261207_000010_risk_limits::Migration),
+            Box::new(m20261207_000011_dividends::Migration),
         ]
     }
 }

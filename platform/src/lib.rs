@@ -9,6 +9,7 @@ pub mod auth;
 pub mod bots;
 pub mod cli;
 pub mod demo;
+pub mod dividends;
 pub mod listing;
 pub mod market_data;
 pub mod metrics;

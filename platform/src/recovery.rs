@@ -208,6 +208,11 @@ async fn load_accounts(
         let core = AccountCore::restore(ledger, fees, orders.into_iter().map(|(o, l, _)| (o, l)));
         cores.insert(id, core);
     }
+    for (account, limits) in repo::risk_limits::all(db).await? {
+        if let Some(core) = cores.get_mut(&AccountId(account as u64)) {
+            core.set_limits(limits);
+        }
+    }
     Ok(cores)
 }
 

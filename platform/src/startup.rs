@@ -26,6 +26,7 @@ use crate::api::transport::{InFlight, Sockets, TransportSettings};
 use crate::api::{self, ApiState};
 use crate::auth::{TokenSettings, Tokens, load_or_create_secret};
 use crate::bots::Bots;
+use crate::dividends;
 use crate::market_data::board::MarketBoard;
 use crate::metrics::Metrics;
 use crate::persistence;
@@ -181,6 +182,7 @@ impl Application {
             .await?,
         );
         api::feeds::follow_all(Arc::clone(&state)).await;
+        feeds.spawn(dividends::run(Arc::clone(&state)));
 
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;

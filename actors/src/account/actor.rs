@@ -54,7 +54,7 @@ enum Amended {
     /// The replacement went to the book; this hears its answer.
     Placed(oneshot::Receiver<(OrderRecord, Committed)>),
     /// The order filled its new total first: this is it, done.
-    Complete(OrderRecord, Committed),
+    Complete(Box<OrderRecord>, Committed),
 }
 
 pub struct AccountActor {
@@ -180,7 +180,7 @@ impl AccountActor {
                     Ok(Amended::Placed(answer))
                 }
                 Ok(ReplacementOutcome::Complete(record)) => {
-                    Ok(Amended::Complete(*record, committed.clone()))
+                    Ok(Amended::Complete(record, committed.clone()))
                 }
                 Err(error) => Err(error),
             };
@@ -465,7 +465,7 @@ impl Handler<AmendOrder> for AccountActor {
                                 if let Some(written) = committed {
                                     let _ = written.await;
                                 }
-                                Ok(record)
+                                Ok(*record)
                             }
                         }
                     }

@@ -22,6 +22,13 @@ pub enum ApiError {
     InsufficientFunds(String),
     InsufficientShares(String),
     MarketHalted(String),
+    /// An order an account's risk limits refuse: `limit` names the limit
+    /// (as the API spells it), `value` is its setting.
+    RiskLimit {
+        message: String,
+        limit: &'static str,
+        value: String,
+    },
     RateLimited {
         per_second: u32,
         burst: u32,
@@ -44,6 +51,7 @@ impl ApiError {
             | ApiError::InsufficientShares(m)
             | ApiError::MarketHalted(m)
             | ApiError::ScriptError(m) => m.clone(),
+            ApiError::RiskLimit { message, .. } => message.clone(),
             ApiError::RateLimited { per_second, burst } => {
                 format!("too many requests: at most {per_second} per second with bursts of {burst}")
             }
@@ -61,6 +69,7 @@ impl ApiError {
             ApiError::InsufficientFunds(_) => "INSUFFICIENT_FUNDS",
             ApiError::InsufficientShares(_) => "INSUFFICIENT_SHARES",
             ApiError::MarketHalted(_) => "MARKET_HALTED",
+            ApiError::RiskLimit { .. } => "RISK_LIMIT",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
             ApiError::ScriptError(_) => "SCRIPT_ERROR",
             ApiError::Internal(_) => "INTERNAL",
@@ -84,7 +93,13 @@ impl From<ApiError> for async_graphql::Error {
         let code = error.code();
         async_graphql::ErrorExtensions::extend_with(
             async_graphql::Error::new(error.message()),
-            |_, e| e.set("code", code),
+            |_, e| {
+                e.set("code", code);
+                if let ApiError::RiskLimit { limit, value, .. } = &error {
+                    e.set("limit", *limit);
+                    e.set("limitValue", value.as_str());
+                }
+            },
         )
     }
 }
@@ -130,6 +145,15 @@ impl From<OrderError> for ApiError {
             OrderError::NotOpen(_) => ApiError::Conflict(message),
             OrderError::UnknownSymbol(_) => ApiError::NotFound(message),
             OrderError::BookUnavailable => ApiError::Internal(message),
+            OrderError::Risk(breach) => ApiError::RiskLimit {
+                message,
+                limit: breach.limit_name(),
+                value: breach.limit_value(),
+            },
+            OrderError::BeingAmended(_) => ApiError::Conflict(message),
+            OrderError::BelowFilled { .. } | OrderError::AmendChangesOrder => {
+                ApiError::BadInput(message)
+            }
         }
     }
 }

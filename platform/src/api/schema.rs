@@ -10,8 +10,10 @@ use super::limits::{DocumentLimits, LIMITS};
 use super::resolvers::admin::AdminMutation;
 use super::resolvers::auth::AuthMutation;
 use super::resolvers::bots::{BotMutation, BotQuery};
+use super::resolvers::dividends::{DividendMutation, DividendQuery};
 use super::resolvers::market::MarketQuery;
 use super::resolvers::portfolio::PortfolioQuery;
+use super::resolvers::risk::RiskMutation;
 use super::resolvers::scenarios::{ScenarioMutation, ScenarioQuery};
 use super::resolvers::subscription::Subscription;
 use super::resolvers::trading::{TradingMutation, TradingQuery};
@@ -24,6 +26,7 @@ pub struct Query(
     MarketQuery,
     BotQuery,
     ScenarioQuery,
+    DividendQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -31,6 +34,8 @@ pub struct Mutation(
     AuthMutation,
     TradingMutation,
     AdminMutation,
+    RiskMutation,
+    DividendMutation,
     BotMutation,
     ScenarioMutation,
 );

@@ -109,7 +109,11 @@ impl PortfolioQuery {
             .into_iter()
             .map(gain_from_row)
             .collect::<ApiResult<Vec<_>>>()?;
-        Ok(Report::for_year(year, &rows, &state.tax)?.into())
+        let dividends = ledger_rows::dividends_received(&state.db, viewer.account, year).await?;
+        Ok(
+            CapitalGainsReport::from(Report::for_year(year, &rows, &state.tax)?)
+                .with_dividends(&dividends),
+        )
     }
 
     /// How the caller's holdings split over sectors at last prices.

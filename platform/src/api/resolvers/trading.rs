@@ -1,21 +1,21 @@
 //! The signed-in player's account and orders: me, order, myOrders, deposit,
-//! withdraw, placeOrder, cancelOrder.
+//! withdraw, placeOrder, amendOrder, cancelOrder.
 
 use std::collections::HashMap;
 
 use actix::Addr;
 use async_graphql::{Context, ID, Object};
 use marketlab_actors::account::actor::{
-    AccountActor, CancelOrder, Deposit, Inspect, PlaceOrder, Withdraw,
+    AccountActor, AmendOrder, CancelOrder, Deposit, Inspect, PlaceOrder, Withdraw,
 };
 use marketlab_actors::account::{EndReason, OrderRecord, OrderRequest};
 use marketlab_actors::book::{OrderKind, RejectReason};
 use marketlab_actors::ledger::LedgerEntry as DomainEntry;
-use marketlab_actors::types::{AccountId, Money, OrderId, Quantity, Symbol, TickSize};
+use marketlab_actors::types::{AccountId, Money, OrderId, Price, Quantity, Symbol, TickSize};
 
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::guard::{RoleGuard, state, viewer};
-use crate::api::scalars::Dec;
+use crate::api::scalars::{Dec, Long};
 use crate::api::state::{ApiState, Tradable};
 use crate::api::types::enums::{OrderStatus, OrderType, TimeInForce};
 use crate::api::types::inputs::PlaceOrderInput;
@@ -222,6 +222,92 @@ impl TradingMutation {
         to_api(state, &record)
     }
 
+    /// Changes an open order. `quantity` is the new total, what has filled
+    /// included; a price may be given only where the order's type has one.
+    /// A smaller quantity alone keeps the order's place in the book and frees
+    /// its reservation at once: the answer is the same order. A new price or
+    /// a larger quantity is a cancel-and-replace in one step: the answer is
+    /// the replacement, a new order at the back of its price level, and the
+    /// amended order ends CANCELLED. If the order fills its new total before
+    /// the cancel lands, the answer is that order. `clientOrderId` names the
+    /// replacement: amending again with it answers with that order.
+    #[graphql(guard = "RoleGuard::SIGNED_IN")]
+    async fn amend_order(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        quantity: Option<Long>,
+        limit_price: Option<Dec>,
+        stop_price: Option<Dec>,
+        client_order_id: Option<String>,
+    ) -> ApiResult<Order> {
+        let state = state(ctx);
+        let viewer = viewer(ctx)?;
+        let id = parse_order_id(&id)?;
+        if let Some(key) = &client_order_id
+            && let Some(row) =
+                orders::find_by_client_order_id(&state.db, viewer.account, key).await?
+        {
+            return match live(state, viewer.account, OrderId(row.id as u64)).await? {
+                Some(order) => Ok(order),
+                None => stored(state, row).await,
+            };
+        }
+        let actor = account_actor(state, viewer.account)?;
+        let current = actor
+            .send(Inspect(Box::new(move |core| core.open_order(id).cloned())))
+            .await
+            .map_err(ApiError::internal)??;
+        let book = state
+            .market
+            .book(current.symbol)
+            .ok_or_else(|| ApiError::NotFound(format!("{} is delisted", current.symbol)))?;
+        let tick = book.listing.tick;
+        let max = book.listing.config.max_order_quantity;
+        let quantity = match quantity {
+            None => current.quantity,
+            Some(q) => u64::try_from(q.0)
+                .ok()
+                .filter(|q| *q >= 1 && *q <= max.0)
+                .map(Quantity)
+                .ok_or_else(|| {
+                    ApiError::bad_input(format!(
+                        "quantity {} must be a whole number of shares from 1 to {}",
+                        q.0, max.0
+                    ))
+                })?,
+        };
+        let kind = amended_kind(current.kind, tick, limit_price, stop_price)?;
+        if kind == current.kind && quantity == current.quantity {
+            return Err(ApiError::bad_input(
+                "nothing to amend: give a new quantity or price",
+            ));
+        }
+        let replaces = kind != current.kind || quantity > current.quantity;
+        if replaces && state.trading.tradable(current.symbol) != Tradable::Yes {
+            return Err(ApiError::MarketHalted(format!(
+                "trading in {} is halted: an order can be reduced or cancelled, not replaced",
+                current.symbol
+            )));
+        }
+        let record = actor
+            .send(AmendOrder {
+                id,
+                quantity,
+                kind: Some(kind),
+                client_order_id,
+            })
+            .await
+            .map_err(ApiError::internal)??;
+        if let Some(EndReason::Rejected(RejectReason::Halted)) = record.end_reason {
+            return Err(ApiError::MarketHalted(format!(
+                "trading in {} is halted",
+                record.symbol
+            )));
+        }
+        to_api(state, &record)
+    }
+
     #[graphql(guard = "RoleGuard::SIGNED_IN")]
     async fn cancel_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let state = state(ctx);
@@ -271,6 +357,39 @@ async fn live(state: &ApiState, account: i64, id: OrderId) -> ApiResult<Option<O
 async fn stored(state: &ApiState, row: order::Model) -> ApiResult<Order> {
     let fills = fills::for_order(&state.db, row.id).await?;
     Ok(Order::from_row(row, fills))
+}
+
+/// An order's type with new prices: each given price must be one the type
+/// has, on the listing's tick.
+fn amended_kind(
+    kind: OrderKind,
+    tick: TickSize,
+    limit_price: Option<Dec>,
+    stop_price: Option<Dec>,
+) -> ApiResult<OrderKind> {
+    let price =
+        |name: &str, value: Option<Dec>, current: Option<Price>| -> ApiResult<Option<Price>> {
+            match (value, current) {
+                (None, current) => Ok(current),
+                (Some(_), None) => Err(ApiError::bad_input(format!(
+                    "this order's type has no {name}"
+                ))),
+                (Some(value), Some(_)) => tick
+                    .price(value.0)
+                    .map(Some)
+                    .map_err(|e| ApiError::bad_input(format!("{name} {}: {e}", value.0))),
+            }
+        };
+    let limit = price("limitPrice", limit_price, kind.limit_price())?;
+    let stop = price("stopPrice", stop_price, kind.trigger_price())?;
+    Ok(match (kind, limit, stop) {
+        (OrderKind::Limit { .. }, Some(price), _) => OrderKind::Limit { price },
+        (OrderKind::Stop { .. }, _, Some(trigger)) => OrderKind::Stop { trigger },
+        (OrderKind::StopLimit { .. }, Some(price), Some(trigger)) => {
+            OrderKind::StopLimit { trigger, price }
+        }
+        (kind, _, _) => kind,
+    })
 }
 
 /// Checks everything about an order that can be checked without the

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use marketlab_actors::account::actor::Inspect;
+use marketlab_actors::account::{RiskLimits, percent};
 use marketlab_actors::ledger::{self, HoldingView};
 use marketlab_actors::types::{AccountId, Money, Symbol};
 use tokio::sync::OnceCell;
@@ -25,6 +26,7 @@ pub struct Balances {
     pub available_cash: Money,
     pub realized_gains: Money,
     pub holdings: Vec<HoldingView>,
+    pub limits: RiskLimits,
 }
 
 impl Balances {
@@ -42,6 +44,7 @@ impl Balances {
                     available_cash: ledger.available_cash(),
                     realized_gains: ledger.realized_total(),
                     holdings: ledger.holdings().collect(),
+                    limits: core.limits(),
                 }
             })))
             .await
@@ -125,6 +128,11 @@ impl Account {
             .map(Company::from))
     }
 
+    /// What an admin or instructor limits this account's orders to.
+    async fn risk_limits(&self, ctx: &Context<'_>) -> ApiResult<RiskLimitsView> {
+        Ok(self.balances(ctx).await?.limits.into())
+    }
+
     async fn holdings(&self, ctx: &Context<'_>) -> ApiResult<Vec<Holding>> {
         let views = self.balances(ctx).await?.holdings.clone();
         let mut holdings = Vec::with_capacity(views.len());
@@ -135,6 +143,32 @@ impl Account {
             holdings.push(Holding::new(view, company.into(), ctx));
         }
         Ok(holdings)
+    }
+}
+
+/// Limits on an account's orders; null is no limit. An order that would
+/// break one is refused with RISK_LIMIT.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "RiskLimits")]
+pub struct RiskLimitsView {
+    /// The largest value of one order, at the worst price it can trade at
+    /// (its limit, or for market and stop orders the edge of the price band).
+    pub max_order_value: Option<Dec>,
+    /// The largest holding of one company a buy may bring the account to, as
+    /// a percentage of its equity (cash plus holdings at their last price),
+    /// counting open buys at their worst price.
+    pub max_position_percent: Option<Dec>,
+    /// The most orders open at once.
+    pub max_open_orders: Option<i32>,
+}
+
+impl From<RiskLimits> for RiskLimitsView {
+    fn from(limits: RiskLimits) -> RiskLimitsView {
+        RiskLimitsView {
+            max_order_value: limits.max_order_value.map(Dec::from),
+            max_position_percent: limits.max_position.map(|share| Dec(percent(share))),
+            max_open_orders: limits.max_open_orders.map(|n| n as i32),
+        }
     }
 }
 
@@ -233,11 +267,44 @@ pub struct CapitalGainsReport {
     pub taxable_gain: Dec,
     pub tax_rate: Dec,
     pub estimated_tax: Dec,
+    /// Cash dividends received in the year: income, apart from the gains
+    /// (they change no lot and no cost basis).
+    pub dividends: Vec<DividendIncome>,
+    /// The sum of `dividends`.
+    pub dividend_income: Dec,
+}
+
+/// One dividend an account received.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct DividendIncome {
+    pub symbol: String,
+    pub amount: Dec,
+    pub paid_at: DateTime,
+}
+
+impl DividendIncome {
+    pub fn from_entry(row: &ledger_entry::Model) -> DividendIncome {
+        DividendIncome {
+            symbol: row.symbol.clone().unwrap_or_default(),
+            amount: Money(row.amount).into(),
+            paid_at: row.at.into(),
+        }
+    }
+}
+
+impl CapitalGainsReport {
+    pub fn with_dividends(mut self, received: &[ledger_entry::Model]) -> CapitalGainsReport {
+        self.dividends = received.iter().map(DividendIncome::from_entry).collect();
+        self.dividend_income = Money(received.iter().map(|r| r.amount).sum()).into();
+        self
+    }
 }
 
 impl From<ledger::CapitalGainsReport> for CapitalGainsReport {
     fn from(report: ledger::CapitalGainsReport) -> CapitalGainsReport {
         CapitalGainsReport {
+            dividends: Vec::new(),
+            dividend_income: Money::ZERO.into(),
             year: report.year,
             realized: report.rows.iter().map(RealizedGain::from).collect(),
             total_gain: report.total_gain.into(),

@@ -79,3 +79,15 @@ pub enum CandleInterval {
     H1,
     D1,
 }
+
+mirror_enum!(
+    /// Where a dividend is: DECLARED, RECORDED (its holders of record taken
+    /// and the issuer's cash set aside), PAID, or CANCELLED (the issuer could
+    /// not pay all of it at the record time, or the company was delisted).
+    DividendStatus {
+        Declared,
+        Recorded,
+        Paid,
+        Cancelled
+    }
+);

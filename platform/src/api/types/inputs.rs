@@ -68,3 +68,15 @@ pub struct NewsInput {
     pub headline: String,
     pub impact: Dec,
 }
+
+/// Limits on an account's orders; a null field is no limit.
+#[derive(Debug, Clone, InputObject)]
+pub struct RiskLimitsInput {
+    /// The largest value of one order, at the worst price it can trade at.
+    pub max_order_value: Option<Dec>,
+    /// The largest holding of one company a buy may bring the account to, as
+    /// a percentage of its equity: above 0, at most 100.
+    pub max_position_percent: Option<Dec>,
+    /// The most orders open at once, from 1 to 100,000.
+    pub max_open_orders: Option<i32>,
+}

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod bots;
+pub mod dividend;
 pub mod enums;
 pub mod inputs;
 pub mod market;

@@ -23,6 +23,21 @@ pub enum Role {
     Bot,
 }
 
+/// Where a dividend is: declared, its holders of record taken (and the
+/// issuer's cash set aside), paid, or cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum DividendStatus {
+    #[sea_orm(string_value = "DECLARED")]
+    Declared,
+    #[sea_orm(string_value = "RECORDED")]
+    Recorded,
+    #[sea_orm(string_value = "PAID")]
+    Paid,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum Side {

@@ -58,6 +58,25 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
 }
 
 /// The deposit or withdrawal an account made under an idempotency key.
+/// The dividends an account received in the calendar year `year` (UTC),
+/// oldest first: income, apart from its capital gains.
+pub async fn dividends_received(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    year: i32,
+) -> Result<Vec<Model>, DbErr> {
+    use super::realized::year_start;
+    Entity::find()
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::Kind.eq(LedgerKind::Dividend))
+        .filter(Column::Amount.gt(0))
+        .filter(Column::At.gte(year_start(year)))
+        .filter(Column::At.lt(year_start(year.saturating_add(1))))
+        .order_by_asc(Column::Seq)
+        .all(db)
+        .await
+}
+
 pub async fn find_by_idempotency_key(
     db: &impl ConnectionTrait,
     account_id: i64,

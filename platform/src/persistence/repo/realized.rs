@@ -92,7 +92,8 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
 
 /// The first nanosecond of `year` (UTC), clamped to the range of
 /// [`Timestamp`] for years outside it.
-fn year_start(year: i32) -> i64 {
+/// The first instant of the calendar year `year` (UTC), in nanoseconds.
+pub(crate) fn year_start(year: i32) -> i64 {
     match ChronoDate::from_ymd_opt(year, 1, 1) {
         Some(date) => Timestamp::from_datetime(date.and_time(Default::default()).and_utc()).0,
         None if year < 0 => i64::MIN,
