@@ -302,7 +302,7 @@ proptest! {
                     let allowed = total > old.filled
                         && fits(&market.player, &limits, &rest, price, Some(old.id));
                     let before = market.player.ledger().clone();
-                    match market.player.begin_replace(old.id, replacement, request, &listing(), |_| None) {
+                    match market.player.begin_replace(old.id, replacement, request, &listing(), AT, |_| None) {
                         Ok(_) => {
                             prop_assert!(allowed, "amended beyond the limits: {rest:?}");
                             market.check()?;

@@ -20,6 +20,7 @@ mod m20261203_000008_bot_scenario_runs;
 mod m20261203_000009_partial_client_order_index;
 mod m20261207_000010_risk_limits;
 mod m20261207_000011_dividends;
+mod m20261207_000012_competitions;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_partial_client_order_index::Migration),
             Box::new(m20261207_000010_risk_limits::Migration),
             Box::new(m20261207_000011_dividends::Migration),
+            Box::new(m20261207_000012_competitions::Migration),
         ]
     }
 }

@@ -213,6 +213,18 @@ async fn load_accounts(
             core.set_limits(limits);
         }
     }
+    let competitions: HashMap<i64, _> = repo::competitions::all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    for entry in repo::competitions::all_entries(db).await? {
+        let core = cores.get_mut(&AccountId(entry.account_id as u64));
+        if let (Some(core), Some(row)) = (core, competitions.get(&entry.competition_id)) {
+            core.set_mandate(crate::competitions::mandate(row));
+            core.set_fees(crate::competitions::fees(row, fees));
+        }
+    }
     Ok(cores)
 }
 

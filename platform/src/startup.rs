@@ -26,7 +26,6 @@ use crate::api::transport::{InFlight, Sockets, TransportSettings};
 use crate::api::{self, ApiState};
 use crate::auth::{TokenSettings, Tokens, load_or_create_secret};
 use crate::bots::Bots;
-use crate::dividends;
 use crate::market_data::board::MarketBoard;
 use crate::metrics::Metrics;
 use crate::persistence;
@@ -34,6 +33,7 @@ use crate::persistence::repo::{accounts, companies, ids};
 use crate::persister::{Drain, Persister, PersisterConfig, PersisterHealth};
 use crate::recovery::recover;
 use crate::scenario::{self, LiveOptions, LiveRuns, Loaded};
+use crate::{competitions, dividends, equity};
 use crate::{demo, routes};
 
 /// The SQLite file a fresh machine runs on.
@@ -64,6 +64,9 @@ pub struct Settings {
     pub persister: PersisterConfig,
     /// Request time limit, WebSocket timeouts and connection limits.
     pub transport: TransportSettings,
+    /// How often every account's equity is sampled (performance and
+    /// competition standings).
+    pub equity_sample_every: Duration,
 }
 
 impl Default for Settings {
@@ -80,6 +83,7 @@ impl Default for Settings {
             fees: FeeSchedule::default(),
             persister: PersisterConfig::default(),
             transport: TransportSettings::default(),
+            equity_sample_every: equity::DEFAULT_SAMPLE_EVERY,
         }
     }
 }
@@ -183,6 +187,11 @@ impl Application {
         );
         api::feeds::follow_all(Arc::clone(&state)).await;
         feeds.spawn(dividends::run(Arc::clone(&state)));
+        feeds.spawn(competitions::run(Arc::clone(&state)));
+        feeds.spawn(equity::run(
+            Arc::clone(&state),
+            settings.equity_sample_every,
+        ));
 
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
@@ -353,5 +362,8 @@ async fn api_state(
         transport: settings.transport,
         sockets: Sockets::new(&settings.transport),
         in_flight: Arc::default(),
+        equity_sample_every_ms: i64::try_from(settings.equity_sample_every.as_millis())
+            .unwrap_or(i64::MAX)
+            .max(1),
     })
 }

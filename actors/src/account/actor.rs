@@ -14,6 +14,7 @@ use futures_util::future::Shared;
 use tokio::sync::{broadcast, oneshot};
 
 use super::core::{AccountCore, OrderError, OrderRequest, Placement, ReplacementOutcome};
+use super::mandate::Mandate;
 use super::order::OrderRecord;
 use super::risk::RiskLimits;
 use crate::book::actor::{AccountEvents, Cancel, Reduce, Submit};
@@ -250,6 +251,11 @@ pub struct AmendOrder {
     pub client_order_id: Option<String>,
 }
 
+/// Where and when the account may place orders from now on.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct SetMandate(pub Mandate);
+
 /// Limits for the orders placed from now on (kept by the caller's store:
 /// they are settings, not part of the ledger).
 #[derive(Message)]
@@ -316,6 +322,13 @@ impl<R: 'static> Handler<Inspect<R>> for AccountActor {
     type Result = MessageResult<Inspect<R>>;
     fn handle(&mut self, msg: Inspect<R>, _: &mut Context<Self>) -> Self::Result {
         MessageResult((msg.0)(&self.core))
+    }
+}
+
+impl Handler<SetMandate> for AccountActor {
+    type Result = ();
+    fn handle(&mut self, msg: SetMandate, _: &mut Context<Self>) {
+        self.core.set_mandate(msg.0);
     }
 }
 
@@ -427,6 +440,7 @@ impl Handler<AmendOrder> for AccountActor {
             return Box::pin(fut::ready(Err(OrderError::UnknownSymbol(old.symbol))));
         };
         let replacement = self.market.next_order_id();
+        let now = self.market.clock().now();
         let request = OrderRequest {
             symbol: old.symbol,
             side: old.side,
@@ -439,7 +453,7 @@ impl Handler<AmendOrder> for AccountActor {
         let marks = |s: Symbol| market.book(s).and_then(|b| b.last_price());
         match self
             .core
-            .begin_replace(old.id, replacement, request, &book.listing, marks)
+            .begin_replace(old.id, replacement, request, &book.listing, now, marks)
         {
             Err(e) => return Box::pin(fut::ready(Err(e))),
             Ok(Some(existing)) => return Box::pin(fut::ready(Ok(existing))),

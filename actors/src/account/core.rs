@@ -6,6 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::changes::{AccountChanges, OrderChange, PositionChange};
+use super::mandate::{Mandate, MandateBreach};
 use super::order::{EndReason, FillRecord, OrderRecord, OrderStatus};
 use super::risk::{RiskBreach, RiskCheck, RiskLimits};
 use crate::book::{
@@ -47,6 +48,8 @@ pub enum OrderError {
     BookUnavailable,
     #[error(transparent)]
     Risk(#[from] RiskBreach),
+    #[error(transparent)]
+    Mandate(#[from] MandateBreach),
     #[error("order {0} is being amended")]
     BeingAmended(OrderId),
     #[error("order {id} has {filled} shares filled: an amendment cannot take it to {quantity}")]
@@ -81,6 +84,7 @@ pub struct AccountCore {
     finished: VecDeque<OrderRecord>,
     client_ids: HashMap<String, OrderId>,
     limits: RiskLimits,
+    mandate: Mandate,
     /// Cancel-and-replace amendments waiting for their order's cancel, by
     /// the order they replace.
     amending: HashMap<OrderId, Amendment>,
@@ -163,6 +167,7 @@ impl AccountCore {
             finished: VecDeque::new(),
             client_ids: HashMap::new(),
             limits: RiskLimits::NONE,
+            mandate: Mandate::default(),
             amending: HashMap::new(),
             replacements: Vec::new(),
             dirty: Dirty::default(),
@@ -208,6 +213,16 @@ impl AccountCore {
     /// Applies to orders placed from now on; open orders stand.
     pub fn set_limits(&mut self, limits: RiskLimits) {
         self.limits = limits;
+    }
+
+    /// Applies to orders placed from now on.
+    pub fn set_mandate(&mut self, mandate: Mandate) {
+        self.mandate = mandate;
+    }
+
+    /// The schedule orders placed from now on pay by.
+    pub fn set_fees(&mut self, fees: FeeSchedule) {
+        self.fees = fees;
     }
 
     /// Cash plus every holding at its mark: the last price `marks` knows, or
@@ -340,6 +355,7 @@ impl AccountCore {
                 return Ok(Placement::Existing(Box::new(existing)));
             }
         }
+        self.mandate.check(request.symbol, at)?;
         validate(&request, listing)?;
         let price = reserve_price(&request, listing)?;
         self.check_limits(&request, price, None, marks)?;
@@ -412,6 +428,7 @@ impl AccountCore {
         replacement: OrderId,
         request: OrderRequest,
         listing: &Listing,
+        at: Timestamp,
         marks: impl Fn(Symbol) -> Option<Money>,
     ) -> Result<Option<OrderRecord>, OrderError> {
         if let Some(key) = &request.client_order_id {
@@ -423,6 +440,7 @@ impl AccountCore {
             }
         }
         let old = self.amendable(id)?;
+        self.mandate.check(old.symbol, at)?;
         if (request.symbol, request.side, request.tif) != (old.symbol, old.side, old.tif)
             || std::mem::discriminant(&request.kind) != std::mem::discriminant(&old.kind)
         {

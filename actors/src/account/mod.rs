@@ -4,6 +4,7 @@
 pub mod actor;
 mod changes;
 mod core;
+mod mandate;
 mod order;
 mod risk;
 
@@ -12,6 +13,7 @@ pub use core::{
     AccountCore, OrderError, OrderRequest, Placement, Replacement, ReplacementOutcome,
     check_shares_conserved,
 };
+pub use mandate::{Mandate, MandateBreach};
 pub use order::{EndReason, FillRecord, OrderRecord, OrderStatus};
 pub use risk::{RiskBreach, RiskCheck, RiskLimits, percent};
 

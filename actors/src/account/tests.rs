@@ -374,9 +374,14 @@ fn a_replacement_is_placed_once_the_cancel_lands_from_what_was_held() {
     accepted(&mut account, 1, 10, 10_000);
     // Up to 12 at 100.00 needs 200.03 more than the account has.
     assert!(matches!(
-        account.begin_replace(OrderId(1), OrderId(2), buy(12, 10_000), &listing(), |_| {
-            None
-        }),
+        account.begin_replace(
+            OrderId(1),
+            OrderId(2),
+            buy(12, 10_000),
+            &listing(),
+            AT,
+            |_| { None }
+        ),
         Err(OrderError::Ledger(LedgerError::InsufficientFunds { .. }))
     ));
     assert_eq!(account.ledger().reserved_cash(), Money(100_015));
@@ -384,7 +389,14 @@ fn a_replacement_is_placed_once_the_cancel_lands_from_what_was_held() {
     // and 100.02 more in case the order fills at 100.00 before the cancel
     // lands, but for one cent, which is held.
     assert_eq!(
-        account.begin_replace(OrderId(1), OrderId(2), buy(10, 9_000), &listing(), |_| None),
+        account.begin_replace(
+            OrderId(1),
+            OrderId(2),
+            buy(10, 9_000),
+            &listing(),
+            AT,
+            |_| None
+        ),
         Ok(None)
     );
     assert_eq!(
@@ -428,9 +440,14 @@ fn an_amended_order_that_fills_first_is_not_replaced() {
     placed(&mut account, 1, buy(10, 10_000));
     accepted(&mut account, 1, 10, 10_000);
     account
-        .begin_replace(OrderId(1), OrderId(2), buy(20, 10_000), &listing(), |_| {
-            None
-        })
+        .begin_replace(
+            OrderId(1),
+            OrderId(2),
+            buy(20, 10_000),
+            &listing(),
+            AT,
+            |_| None,
+        )
         .unwrap();
     assert!(account.ledger().reserved_cash() > Money(100_015));
     account
@@ -463,14 +480,21 @@ fn an_amendment_cannot_change_the_side_or_go_below_what_filled() {
     let mut sell = buy(10, 10_000);
     sell.side = Side::Sell;
     assert_eq!(
-        account.begin_replace(OrderId(1), OrderId(2), sell, &listing(), |_| None),
+        account.begin_replace(OrderId(1), OrderId(2), sell, &listing(), AT, |_| None),
         Err(OrderError::AmendChangesOrder)
     );
     account
         .apply(AT, &[sold_into(1, 4, 10_000, 6)])
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(
-        account.begin_replace(OrderId(1), OrderId(2), buy(4, 9_000), &listing(), |_| None),
+        account.begin_replace(
+            OrderId(1),
+            OrderId(2),
+            buy(4, 9_000),
+            &listing(),
+            AT,
+            |_| None
+        ),
         Err(OrderError::BelowFilled { .. })
     ));
     assert_eq!(account.ledger().reserved_cash(), Money(60_009));

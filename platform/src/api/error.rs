@@ -2,7 +2,7 @@
 //! `extensions.code` set to one of the contract's codes and a message a
 //! person can act on.
 
-use marketlab_actors::account::OrderError;
+use marketlab_actors::account::{MandateBreach, OrderError};
 use marketlab_actors::book::RejectReason;
 use marketlab_actors::ledger::LedgerError;
 use marketlab_actors::market::MarketError;
@@ -151,6 +151,8 @@ impl From<OrderError> for ApiError {
                 value: breach.limit_value(),
             },
             OrderError::BeingAmended(_) => ApiError::Conflict(message),
+            OrderError::Mandate(MandateBreach::OutsideWindow) => ApiError::MarketHalted(message),
+            OrderError::Mandate(MandateBreach::SymbolNotAllowed(_)) => ApiError::Forbidden(message),
             OrderError::BelowFilled { .. } | OrderError::AmendChangesOrder => {
                 ApiError::BadInput(message)
             }

@@ -3,19 +3,23 @@
 
 use std::sync::Arc;
 
-use async_graphql::{MergedObject, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::codes::ErrorCodes;
 use super::limits::{DocumentLimits, LIMITS};
 use super::resolvers::admin::AdminMutation;
 use super::resolvers::auth::AuthMutation;
 use super::resolvers::bots::{BotMutation, BotQuery};
+use super::resolvers::competitions::{
+    CompetitionMutation, CompetitionQuery, CompetitionSubscription,
+};
 use super::resolvers::dividends::{DividendMutation, DividendQuery};
 use super::resolvers::market::MarketQuery;
+use super::resolvers::performance::PerformanceQuery;
 use super::resolvers::portfolio::PortfolioQuery;
 use super::resolvers::risk::RiskMutation;
 use super::resolvers::scenarios::{ScenarioMutation, ScenarioQuery};
-use super::resolvers::subscription::Subscription;
+use super::resolvers::subscription::MarketSubscription;
 use super::resolvers::trading::{TradingMutation, TradingQuery};
 use super::state::ApiState;
 
@@ -27,6 +31,8 @@ pub struct Query(
     BotQuery,
     ScenarioQuery,
     DividendQuery,
+    PerformanceQuery,
+    CompetitionQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -36,9 +42,13 @@ pub struct Mutation(
     AdminMutation,
     RiskMutation,
     DividendMutation,
+    CompetitionMutation,
     BotMutation,
     ScenarioMutation,
 );
+
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(MarketSubscription, CompetitionSubscription);
 
 pub type MarketSchema = Schema<Query, Mutation, Subscription>;
 
@@ -48,10 +58,14 @@ pub type MarketSchema = Schema<Query, Mutation, Subscription>;
 pub const MAX_COMPLEXITY: usize = 2_000;
 
 pub fn build(state: Option<Arc<ApiState>>) -> MarketSchema {
-    let builder = Schema::build(Query::default(), Mutation::default(), Subscription)
-        .extension(ErrorCodes)
-        .extension(DocumentLimits(LIMITS))
-        .limit_complexity(MAX_COMPLEXITY);
+    let builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .extension(ErrorCodes)
+    .extension(DocumentLimits(LIMITS))
+    .limit_complexity(MAX_COMPLEXITY);
     match state {
         Some(state) => builder.data(state).finish(),
         None => builder.finish(),

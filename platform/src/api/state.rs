@@ -52,6 +52,8 @@ pub struct ApiState {
     pub transport: TransportSettings,
     pub sockets: Sockets,
     pub in_flight: Arc<InFlight>,
+    /// The time between two equity samples, for the performance statistics.
+    pub equity_sample_every_ms: i64,
 }
 
 impl ApiState {

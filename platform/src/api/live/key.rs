@@ -13,7 +13,13 @@ use crate::api::guard::Caller;
 use crate::api::limits::{LIMITS, check_text};
 
 /// The subscriptions whose results depend on nothing but their arguments.
-const PUBLIC_FEEDS: [&str; 4] = ["trades", "orderBook", "quotes", "news"];
+const PUBLIC_FEEDS: [&str; 5] = [
+    "trades",
+    "orderBook",
+    "quotes",
+    "news",
+    "competitionStandings",
+];
 
 /// One shared execution's identity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -42,6 +42,12 @@ impl Tag {
         conflate: Some(0),
         retain: Retain::Latest,
     };
+    /// A competition's standings: the latest replaces any older, for queues
+    /// and joiners.
+    pub const STANDINGS: Tag = Tag {
+        conflate: Some(0),
+        retain: Retain::Latest,
+    };
     /// A trade: never dropped; a joiner starts from the latest.
     pub const TRADE: Tag = Tag {
         conflate: None,

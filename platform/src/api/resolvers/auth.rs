@@ -155,7 +155,7 @@ fn new_refresh_row(
     (token, row)
 }
 
-async fn signed_in(state: &ApiState, row: account::Model) -> ApiResult<AuthPayload> {
+pub async fn signed_in(state: &ApiState, row: account::Model) -> ApiResult<AuthPayload> {
     let now = state.now();
     let (token, refresh) = new_refresh_row(state, row.id, now);
     refresh_tokens::insert(&state.db, &refresh).await?;

@@ -3,8 +3,10 @@
 pub mod admin;
 pub mod auth;
 pub mod bots;
+pub mod competitions;
 pub mod dividends;
 pub mod market;
+pub mod performance;
 pub mod portfolio;
 pub mod risk;
 pub mod scenarios;

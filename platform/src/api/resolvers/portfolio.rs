@@ -20,7 +20,9 @@ use crate::api::types::{
 use crate::market_data::leaderboard;
 use crate::persistence::entities::enums::Role;
 use crate::persistence::entities::{account, realized_gain};
-use crate::persistence::repo::{accounts, bots, companies, ledger as ledger_rows, realized};
+use crate::persistence::repo::{
+    accounts, bots, companies, competitions, ledger as ledger_rows, realized,
+};
 use crate::persister::Drain;
 
 /// Waits until what the account has done so far is in the database: its
@@ -165,11 +167,20 @@ impl PortfolioQuery {
         ctx: &Context<'_>,
         #[graphql(default = 20)] limit: Option<i32>,
     ) -> ApiResult<Vec<LeaderboardEntry>> {
+        let state = state(ctx);
         let limit = self::limit(limit, 20)? as usize;
-        Ok(entries(
-            standings(state(ctx), Role::Individual).await?,
-            limit,
-        ))
+        // Competition accounts rank in their competition's standings only.
+        let entered: HashSet<i64> = competitions::all_entries(&state.db)
+            .await?
+            .into_iter()
+            .map(|e| e.account_id)
+            .collect();
+        let standings = standings(state, Role::Individual)
+            .await?
+            .into_iter()
+            .filter(|s| !entered.contains(&s.row.id))
+            .collect();
+        Ok(entries(standings, limit))
     }
 
     /// Bots by return on the cash they were started with, apart from the

@@ -71,7 +71,7 @@ impl RiskMutation {
     }
 }
 
-fn parse_limits(input: RiskLimitsInput) -> ApiResult<RiskLimits> {
+pub fn parse_limits(input: RiskLimitsInput) -> ApiResult<RiskLimits> {
     let max_order_value = input
         .max_order_value
         .map(|value| {

@@ -40,7 +40,7 @@ const MAX_QUOTE_SYMBOLS: usize = 100;
 
 /// Tag each item of `stream` as `tag_of` says, for the execution's
 /// [`Tagger`] (there is none outside the hub, and then nothing is tagged).
-fn tagged<T>(
+pub fn tagged<T>(
     ctx: &Context<'_>,
     stream: impl Stream<Item = T>,
     tag_of: impl Fn(&T) -> Tag,
@@ -166,10 +166,10 @@ impl Ladder {
 }
 
 #[derive(Default)]
-pub struct Subscription;
+pub struct MarketSubscription;
 
 #[Subscription]
-impl Subscription {
+impl MarketSubscription {
     /// The symbol's trades as they print (the latest one first, if any).
     async fn trades(
         &self,

@@ -22,7 +22,7 @@ use crate::api::types::inputs::PlaceOrderInput;
 use crate::api::types::{Account, LedgerEntry, Order};
 use crate::persistence::entities::enums as db;
 use crate::persistence::entities::order;
-use crate::persistence::repo::{accounts, fills, orders};
+use crate::persistence::repo::{accounts, competitions, fills, orders};
 
 /// The most rows one list query returns.
 pub const MAX_LIMIT: i32 = 1000;
@@ -179,6 +179,7 @@ impl TradingMutation {
         let state = state(ctx);
         let viewer = viewer(ctx)?;
         let amount = parse_amount(amount)?;
+        no_competition_transfers(state, viewer.account).await?;
         let entry: DomainEntry = account_actor(state, viewer.account)?
             .send(Deposit { amount, key: None })
             .await
@@ -191,6 +192,7 @@ impl TradingMutation {
         let state = state(ctx);
         let viewer = viewer(ctx)?;
         let amount = parse_amount(amount)?;
+        no_competition_transfers(state, viewer.account).await?;
         let entry: DomainEntry = account_actor(state, viewer.account)?
             .send(Withdraw { amount, key: None })
             .await
@@ -319,6 +321,19 @@ impl TradingMutation {
             .map_err(ApiError::internal)??;
         to_api(state, &record)
     }
+}
+
+/// A competition's account holds only what the competition funded it with.
+async fn no_competition_transfers(state: &ApiState, account: i64) -> ApiResult<()> {
+    if competitions::entry_of_account(&state.db, account)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::Forbidden(
+            "a competition account takes no deposits or withdrawals".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The order a client order id was first used for, if it is no longer in

@@ -91,3 +91,13 @@ mirror_enum!(
         Cancelled
     }
 );
+
+mirror_enum!(
+    /// SCHEDULED before its start, RUNNING until its end, then FINISHED with
+    /// its standings frozen.
+    CompetitionStatus {
+        Scheduled,
+        Running,
+        Finished
+    }
+);

@@ -3,11 +3,13 @@
 
 pub mod account;
 pub mod bots;
+pub mod competition;
 pub mod dividend;
 pub mod enums;
 pub mod inputs;
 pub mod market;
 pub mod order;
+pub mod performance;
 
 pub use account::{
     Account, AuthPayload, Balances, CapitalGainsReport, Holding, LeaderboardEntry, LedgerEntry,

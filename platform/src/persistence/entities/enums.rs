@@ -23,6 +23,19 @@ pub enum Role {
     Bot,
 }
 
+/// Where a competition is: before its start, between its start and its
+/// end, or over with its standings frozen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum CompetitionStatus {
+    #[sea_orm(string_value = "SCHEDULED")]
+    Scheduled,
+    #[sea_orm(string_value = "RUNNING")]
+    Running,
+    #[sea_orm(string_value = "FINISHED")]
+    Finished,
+}
+
 /// Where a dividend is: declared, its holders of record taken (and the
 /// issuer's cash set aside), paid, or cancelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -87,3 +87,22 @@ pub async fn recent_for_account(
         .all(db)
         .await
 }
+
+/// What an account traded from `from` to `to` inclusive: the sum of price
+/// times quantity of its fills, in cents.
+pub async fn traded_value(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<i64, DbErr> {
+    let fills = Entity::find()
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::ExecutedAt.gte(from))
+        .filter(Column::ExecutedAt.lte(to))
+        .all(db)
+        .await?;
+    Ok(fills.iter().fold(0i64, |sum, f| {
+        sum.saturating_add(f.price.saturating_mul(f.quantity))
+    }))
+}

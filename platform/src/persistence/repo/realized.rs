@@ -72,6 +72,22 @@ pub async fn for_year(
         .await
 }
 
+/// An account's gains realized from `from` to `to` inclusive, in order.
+pub async fn between(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::SoldAt.gte(from))
+        .filter(Column::SoldAt.lte(to))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
 /// All of an account's gains, in the order realized.
 pub async fn for_account(db: &impl ConnectionTrait, account_id: i64) -> Result<Vec<Model>, DbErr> {
     Entity::find()
