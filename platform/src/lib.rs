@@ -18,5 +18,6 @@ pub mod persister;
 pub mod recovery;
 mod routes;
 pub mod scenario;
+pub mod session;
 pub mod startup;
 mod web;
