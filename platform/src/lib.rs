@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod bots;
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod dividends;
 pub mod listing;
