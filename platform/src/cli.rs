@@ -1,21 +1,19 @@
-//! The command line: `marketlab serve [--demo] [--bind ADDR]`,
-//! `marketlab migrate`, `marketlab schema`, `marketlab admin create`,
-//! `marketlab bot check FILE`, `marketlab scenario check|run FILE [--live]`. The
-//! database is `--database-url`, else `DATABASE_URL`, else
+//! The command line: `marketlab serve [--config FILE] [--demo] [--bind ADDR]`,
+//! `marketlab config print`, `marketlab migrate`, `marketlab schema`,
+//! `marketlab admin create`, `marketlab bot check FILE`,
+//! `marketlab scenario check|run FILE [--live]`. The server's settings are
+//! layered by [`crate::config`]; `migrate` and `admin create` take the
+//! database from `--database-url`, else `DATABASE_URL`, else
 //! `MARKETLAB_DATABASE_URL`, else a SQLite file under `./data/`.
 
 use std::io::IsTerminal;
-use std::time::Duration;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use marketlab_actors::bots::BotScript;
 
-use crate::api::live::outbox::OutboxLimits;
-use crate::api::rate_limit::RateLimitSettings;
-use crate::api::transport::TransportSettings;
-use crate::auth::TokenSettings;
+use crate::config::{self, Effective, Flag, Inputs};
 use crate::persistence;
-use crate::persister::PersisterConfig;
 use crate::startup::{Application, DEFAULT_DATABASE_URL, Settings};
 
 #[derive(Debug, Parser)]
@@ -46,15 +44,15 @@ enum Command {
         /// List a few demo companies in a few sectors (once).
         #[arg(long)]
         demo: bool,
-        /// The seed every live bot's random stream is derived from.
-        #[arg(long, env = "MARKETLAB_BOT_SEED", default_value_t = 0)]
-        bot_seed: u64,
-        /// Run bots' timers this many times faster than the clock.
-        #[arg(long, env = "MARKETLAB_BOT_SPEEDUP", default_value_t = 1,
-              value_parser = clap::value_parser!(u32).range(1..=1000))]
-        bot_speedup: u32,
+        #[command(flatten)]
+        bots: BotArgs,
         #[command(flatten)]
         server: ServerArgs,
+    },
+    /// The server's settings.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
     },
     /// Apply the database migrations and exit.
     Migrate {
@@ -81,6 +79,18 @@ enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print the settings `serve` would run with, as TOML, each key with
+    /// where it came from (default, file, env or flag); secrets masked.
+    Print {
+        #[command(flatten)]
+        bots: BotArgs,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum BotCommand {
     /// Compile a Rhai bot script: report errors with line and column, and
     /// list the entry points it defines.
@@ -100,103 +110,220 @@ enum AdminCommand {
     },
 }
 
-/// How the HTTP server runs (`serve`, and `scenario run --live`).
+/// How the HTTP server runs (`serve`, `config print`, and `scenario run
+/// --live`). Each flag overrides its key in the file and its environment
+/// variable (named in brackets); `config print` shows the defaults.
 #[derive(Debug, Args)]
 pub struct ServerArgs {
-    /// Address and port to listen on.
-    #[arg(long, env = "MARKETLAB_BIND", default_value = "127.0.0.1:8080")]
-    bind: String,
+    /// A TOML file of settings (every key: marketlab.example.toml).
+    #[arg(long, env = "MARKETLAB_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Address and port to listen on [server.bind, MARKETLAB_BIND].
+    #[arg(long)]
+    bind: Option<String>,
+    /// `sqlite://path/file.db?mode=rwc` or `postgres://user@host/db`
+    /// [server.database_url, DATABASE_URL, MARKETLAB_DATABASE_URL].
+    #[arg(long)]
+    database_url: Option<String>,
     /// The secret access tokens are signed with; without one, a secret
-    /// is made on the first run and kept in the database.
-    #[arg(long, env = "MARKETLAB_JWT_SECRET", hide_env_values = true)]
+    /// is made on the first run and kept in the database
+    /// [server.jwt_secret, MARKETLAB_JWT_SECRET].
+    #[arg(long)]
     jwt_secret: Option<String>,
-    /// Lifetime of an access token, in seconds.
-    #[arg(long, env = "MARKETLAB_ACCESS_TOKEN_TTL", default_value_t = 900)]
-    access_token_ttl: i64,
-    /// Requests per second each account may make (bursts go higher).
-    #[arg(long, env = "MARKETLAB_RATE_LIMIT", default_value_t = 100)]
-    rate_limit: u32,
-    /// How many requests an account may make at once above the rate.
-    #[arg(long, env = "MARKETLAB_RATE_BURST", default_value_t = 300)]
-    rate_burst: u32,
-    /// The most changes one database transaction writes (group commit).
-    #[arg(long, env = "MARKETLAB_BATCH_SIZE", default_value_t = PersisterConfig::default().max_batch, value_parser = at_least_one())]
-    batch_size: usize,
-    /// How long the first change of a batch waits for more, in milliseconds.
-    #[arg(long, env = "MARKETLAB_BATCH_DELAY_MS", default_value_t = PersisterConfig::default().max_delay.as_millis() as u64)]
-    batch_delay_ms: u64,
+    /// Lifetime of an access token, in seconds [server.access_token_ttl,
+    /// MARKETLAB_ACCESS_TOKEN_TTL].
+    #[arg(long)]
+    access_token_ttl: Option<i64>,
+    /// Requests per second each account may make (bursts go higher)
+    /// [rate_limit.per_second, MARKETLAB_RATE_LIMIT].
+    #[arg(long)]
+    rate_limit: Option<i64>,
+    /// How many requests an account may make at once above the rate
+    /// [rate_limit.burst, MARKETLAB_RATE_BURST].
+    #[arg(long)]
+    rate_burst: Option<i64>,
+    /// The most changes one database transaction writes (group commit)
+    /// [persister.batch_size, MARKETLAB_BATCH_SIZE].
+    #[arg(long)]
+    batch_size: Option<i64>,
+    /// How long the first change of a batch waits for more, in
+    /// milliseconds [persister.batch_delay_ms, MARKETLAB_BATCH_DELAY_MS].
+    #[arg(long)]
+    batch_delay_ms: Option<i64>,
     /// Changes not yet written before the books take no new orders until
-    /// the database catches up.
-    #[arg(long, env = "MARKETLAB_MAX_BACKLOG", default_value_t = PersisterConfig::default().max_backlog, value_parser = at_least_one())]
-    max_backlog: usize,
-    /// The longest a GraphQL request over HTTP may run, in seconds.
-    #[arg(long, env = "MARKETLAB_REQUEST_TIMEOUT", default_value_t = TransportSettings::default().request_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
-    request_timeout: u64,
+    /// the database catches up [persister.max_backlog, MARKETLAB_MAX_BACKLOG].
+    #[arg(long)]
+    max_backlog: Option<i64>,
+    /// The longest a GraphQL request over HTTP may run, in seconds
+    /// [transport.request_timeout, MARKETLAB_REQUEST_TIMEOUT].
+    #[arg(long)]
+    request_timeout: Option<i64>,
     /// How long a new WebSocket may take to send connection_init, in
-    /// milliseconds (then it is closed with 4408).
-    #[arg(long, env = "MARKETLAB_WS_INIT_TIMEOUT_MS", default_value_t = TransportSettings::default().ws_init_timeout.as_millis() as u64)]
-    ws_init_timeout_ms: u64,
-    /// Open WebSocket connections one client address may hold.
-    #[arg(long, env = "MARKETLAB_WS_PER_ADDRESS", default_value_t = TransportSettings::default().ws_per_address, value_parser = at_least_one())]
-    ws_per_address: usize,
-    /// Open WebSocket connections one account may hold.
-    #[arg(long, env = "MARKETLAB_WS_PER_ACCOUNT", default_value_t = TransportSettings::default().ws_per_account, value_parser = at_least_one())]
-    ws_per_account: usize,
+    /// milliseconds (then it is closed with 4408)
+    /// [transport.ws_init_timeout_ms, MARKETLAB_WS_INIT_TIMEOUT_MS].
+    #[arg(long)]
+    ws_init_timeout_ms: Option<i64>,
+    /// Open WebSocket connections one client address may hold
+    /// [transport.ws_per_address, MARKETLAB_WS_PER_ADDRESS].
+    #[arg(long)]
+    ws_per_address: Option<i64>,
+    /// Open WebSocket connections one account may hold
+    /// [transport.ws_per_account, MARKETLAB_WS_PER_ACCOUNT].
+    #[arg(long)]
+    ws_per_account: Option<i64>,
     /// Frames a WebSocket connection's outbound queue holds for a client
     /// that reads slowly; a trade or order stream that overflows it closes
-    /// the connection with 4413 (book and quote states are conflated).
-    #[arg(long, env = "MARKETLAB_WS_QUEUE_FRAMES", default_value_t = OutboxLimits::default().frames, value_parser = at_least_one())]
-    ws_queue_frames: usize,
-    /// Bytes the same queue holds, in KiB.
-    #[arg(long, env = "MARKETLAB_WS_QUEUE_KIB", default_value_t = OutboxLimits::default().bytes / 1024, value_parser = at_least_one())]
-    ws_queue_kib: usize,
-    /// The most book updates an orderBook subscription sends a second.
-    #[arg(long, env = "MARKETLAB_BOOK_UPDATES_PER_SECOND", default_value_t = TransportSettings::default().book_updates_per_second, value_parser = clap::value_parser!(u32).range(1..=1000))]
-    book_updates_per_second: u32,
-    #[command(flatten)]
-    database: Database,
+    /// the connection with 4413 (book and quote states are conflated)
+    /// [transport.ws_queue_frames, MARKETLAB_WS_QUEUE_FRAMES].
+    #[arg(long)]
+    ws_queue_frames: Option<i64>,
+    /// Bytes the same queue holds, in KiB [transport.ws_queue_kib,
+    /// MARKETLAB_WS_QUEUE_KIB].
+    #[arg(long)]
+    ws_queue_kib: Option<i64>,
+    /// The most book updates an orderBook subscription sends a second
+    /// [transport.book_updates_per_second, MARKETLAB_BOOK_UPDATES_PER_SECOND].
+    #[arg(long)]
+    book_updates_per_second: Option<i64>,
 }
 
-impl ServerArgs {
-    pub fn settings(self) -> Settings {
-        let defaults = Settings::default();
-        Settings {
-            bind: self.bind,
-            database_url: self.database.url(),
-            jwt_secret: self.jwt_secret,
-            tokens: TokenSettings {
-                access_ttl_secs: self.access_token_ttl,
-                ..defaults.tokens
-            },
-            rate_limit: RateLimitSettings {
-                per_second: self.rate_limit,
-                burst: self.rate_burst,
-            },
-            persister: PersisterConfig {
-                max_batch: self.batch_size,
-                max_delay: Duration::from_millis(self.batch_delay_ms),
-                max_backlog: self.max_backlog,
-                ..defaults.persister
-            },
-            transport: TransportSettings {
-                request_timeout: Duration::from_secs(self.request_timeout),
-                ws_init_timeout: Duration::from_millis(self.ws_init_timeout_ms),
-                ws_per_address: self.ws_per_address,
-                ws_per_account: self.ws_per_account,
-                ws_outbox: OutboxLimits {
-                    frames: self.ws_queue_frames,
-                    bytes: self.ws_queue_kib * 1024,
-                },
-                book_updates_per_second: self.book_updates_per_second,
-            },
-            ..defaults
-        }
+/// The live bots' settings (`serve` and `config print`; a live scenario
+/// takes its own).
+#[derive(Debug, Args)]
+struct BotArgs {
+    /// The seed every live bot's random stream is derived from
+    /// [bots.seed, MARKETLAB_BOT_SEED].
+    #[arg(long)]
+    bot_seed: Option<i64>,
+    /// Run bots' timers this many times faster than the clock, 1 to 1000
+    /// [bots.speedup, MARKETLAB_BOT_SPEEDUP].
+    #[arg(long)]
+    bot_speedup: Option<i64>,
+}
+
+impl BotArgs {
+    fn flags(&self) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        push(&mut flags, "bots.seed", "--bot-seed", self.bot_seed);
+        push(
+            &mut flags,
+            "bots.speedup",
+            "--bot-speedup",
+            self.bot_speedup,
+        );
+        flags
     }
 }
 
-/// A count of at least one.
-fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
-    clap::builder::RangedU64ValueParser::new().range(1..)
+impl ServerArgs {
+    /// The settings in effect: the file, then the process's environment,
+    /// then these flags and `more`.
+    pub fn effective(&self, more: Vec<Flag>) -> anyhow::Result<Effective> {
+        let mut flags = self.flags();
+        flags.extend(more);
+        Ok(config::load(Inputs {
+            file: self.config.as_deref(),
+            env: &|name| std::env::var(name).ok(),
+            flags,
+        })?)
+    }
+
+    fn flags(&self) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        let f = &mut flags;
+        push(f, "server.bind", "--bind", self.bind.clone());
+        push(
+            f,
+            "server.database_url",
+            "--database-url",
+            self.database_url.clone(),
+        );
+        push(
+            f,
+            "server.jwt_secret",
+            "--jwt-secret",
+            self.jwt_secret.clone(),
+        );
+        push(
+            f,
+            "server.access_token_ttl",
+            "--access-token-ttl",
+            self.access_token_ttl,
+        );
+        push(f, "rate_limit.per_second", "--rate-limit", self.rate_limit);
+        push(f, "rate_limit.burst", "--rate-burst", self.rate_burst);
+        push(f, "persister.batch_size", "--batch-size", self.batch_size);
+        push(
+            f,
+            "persister.batch_delay_ms",
+            "--batch-delay-ms",
+            self.batch_delay_ms,
+        );
+        push(
+            f,
+            "persister.max_backlog",
+            "--max-backlog",
+            self.max_backlog,
+        );
+        push(
+            f,
+            "transport.request_timeout",
+            "--request-timeout",
+            self.request_timeout,
+        );
+        push(
+            f,
+            "transport.ws_init_timeout_ms",
+            "--ws-init-timeout-ms",
+            self.ws_init_timeout_ms,
+        );
+        push(
+            f,
+            "transport.ws_per_address",
+            "--ws-per-address",
+            self.ws_per_address,
+        );
+        push(
+            f,
+            "transport.ws_per_account",
+            "--ws-per-account",
+            self.ws_per_account,
+        );
+        push(
+            f,
+            "transport.ws_queue_frames",
+            "--ws-queue-frames",
+            self.ws_queue_frames,
+        );
+        push(
+            f,
+            "transport.ws_queue_kib",
+            "--ws-queue-kib",
+            self.ws_queue_kib,
+        );
+        push(
+            f,
+            "transport.book_updates_per_second",
+            "--book-updates-per-second",
+            self.book_updates_per_second,
+        );
+        flags
+    }
+}
+
+fn push(
+    flags: &mut Vec<Flag>,
+    path: &'static str,
+    name: &'static str,
+    value: Option<impl Into<toml::Value>>,
+) {
+    if let Some(value) = value {
+        flags.push(Flag {
+            path,
+            name,
+            value: value.into(),
+        });
+    }
 }
 
 #[derive(Debug, Args)]
@@ -218,17 +345,10 @@ impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         init_logging(self.log_format);
         match self.command {
-            Command::Serve {
-                demo,
-                bot_seed,
-                bot_speedup,
-                server,
-            } => {
+            Command::Serve { demo, bots, server } => {
                 let app = Application::build(Settings {
                     demo,
-                    bot_seed,
-                    bot_speedup,
-                    ..server.settings()
+                    ..server.effective(bots.flags())?.settings
                 })
                 .await?;
                 tracing::info!("listening on http://{}", app.address());
@@ -238,6 +358,12 @@ impl Cli {
                 let url = database.url();
                 persistence::connect(&url).await?;
                 tracing::info!("the database is up to date");
+                Ok(())
+            }
+            Command::Config {
+                command: ConfigCommand::Print { bots, server },
+            } => {
+                print!("{}", server.effective(bots.flags())?.print());
                 Ok(())
             }
             Command::Schema => {

@@ -10,6 +10,7 @@ use std::time::Duration;
 use actix::{Addr, Arbiter, ArbiterHandle};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
+use marketlab_actors::book::DEFAULT_BAND_BPS;
 use marketlab_actors::bots::BotHostConfig;
 use marketlab_actors::clock::{Clock, WallClock};
 use marketlab_actors::ledger::{FeeSchedule, TaxConfig};
@@ -33,6 +34,7 @@ use crate::persistence::repo::{accounts, companies, ids};
 use crate::persister::{Drain, Persister, PersisterConfig, PersisterHealth};
 use crate::recovery::recover;
 use crate::scenario::{self, LiveOptions, LiveRuns, Loaded};
+use crate::session::{self, SessionHours};
 use crate::{competitions, dividends, equity};
 use crate::{demo, routes};
 
@@ -43,7 +45,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/marketlab.db?mode=rwc";
 /// behind before it skips ahead.
 const FEED_CAPACITY: usize = 1024;
 
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Settings {
     /// `host:port`; port 0 picks a free one.
     pub bind: String,
@@ -60,6 +62,12 @@ pub struct Settings {
     pub bot_speedup: u32,
     /// What every account pays (a live scenario's file sets it).
     pub fees: FeeSchedule,
+    /// How realized gains are taxed.
+    pub tax: TaxConfig,
+    /// The price band `listCompany` gives a listing, in basis points.
+    pub default_band_bps: u32,
+    /// When DAY orders expire; without it they rest until cancelled.
+    pub session: Option<SessionHours>,
     /// Group commit and backpressure.
     pub persister: PersisterConfig,
     /// Request time limit, WebSocket timeouts and connection limits.
@@ -81,6 +89,9 @@ impl Default for Settings {
             bot_seed: 0,
             bot_speedup: 1,
             fees: FeeSchedule::default(),
+            tax: TaxConfig::default(),
+            default_band_bps: DEFAULT_BAND_BPS,
+            session: None,
             persister: PersisterConfig::default(),
             transport: TransportSettings::default(),
             equity_sample_every: equity::DEFAULT_SAMPLE_EVERY,
@@ -99,6 +110,9 @@ impl std::fmt::Debug for Settings {
             .field("bot_seed", &self.bot_seed)
             .field("bot_speedup", &self.bot_speedup)
             .field("fees", &self.fees)
+            .field("tax", &self.tax)
+            .field("default_band_bps", &self.default_band_bps)
+            .field("session", &self.session)
             .field("persister", &self.persister)
             .field("transport", &self.transport)
             .finish_non_exhaustive()
@@ -142,6 +156,14 @@ impl Application {
     /// Migrate the database, recover the market from it, and bind the
     /// server (it serves once awaited). Must run inside the actix system.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Application::build_with_clock(settings, Arc::new(WallClock)).await
+    }
+
+    /// The same on another clock (tests move a manual one).
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Application> {
         let db = persistence::connect(&settings.database_url).await?;
         let persister = Persister::new(db.clone(), settings.persister, []);
         let health = persister.health();
@@ -149,7 +171,6 @@ impl Application {
         // market or the HTTP workers.
         let writer = Arbiter::new();
         let (persister, journal) = persister.start_on(&writer.handle());
-        let clock: Arc<dyn Clock> = Arc::new(WallClock);
         let fees = settings.fees;
         let recovered = recover(&db, MarketConfig::default(), clock, Some(journal), fees).await?;
         if recovered.repaired_fills > 0 {
@@ -192,6 +213,9 @@ impl Application {
             Arc::clone(&state),
             settings.equity_sample_every,
         ));
+        if let Some(hours) = settings.session {
+            feeds.spawn(session::run(market.clone(), hours));
+        }
 
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
@@ -343,7 +367,8 @@ async fn api_state(
         db: db.clone(),
         tokens,
         fees,
-        tax: TaxConfig::default(),
+        tax: settings.tax,
+        default_band_bps: settings.default_band_bps,
         roles,
         account_ids: IdSequence::after(highest.account.unwrap_or(0)),
         news_ids: IdSequence::after(highest.news.unwrap_or(0)),

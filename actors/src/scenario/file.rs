@@ -212,6 +212,12 @@ impl std::error::Error for FileError {}
 
 /// Parse the text of a scenario file.
 pub fn parse(text: &str) -> Result<ScenarioFile, FileError> {
+    parse_toml(text)
+}
+
+/// Parse TOML text into `T`, with the key path, line and column of the
+/// first error (the server's configuration file reads the same way).
+pub fn parse_toml<T: de::DeserializeOwned>(text: &str) -> Result<T, FileError> {
     let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error("", &e, text))?;
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();

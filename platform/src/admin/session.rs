@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use actix::prelude::*;
 use marketlab_actors::account::actor::Inspect;
 use marketlab_actors::book::actor::{CancelAll, SetHalted};
-use marketlab_actors::book::{BookEvent, CancelReason, DEFAULT_BAND_BPS};
+use marketlab_actors::book::{BookEvent, CancelReason};
 use marketlab_actors::types::{AccountId, Money, Quantity, Symbol, TickSize};
 
 use crate::api::error::{ApiError, ApiResult};
@@ -181,7 +181,7 @@ async fn list_company(
             shares,
             ipo_price,
             tick,
-            band_bps: Some(DEFAULT_BAND_BPS),
+            band_bps: Some(state.default_band_bps),
             issuer: AccountId(issuer as u64),
         },
     )

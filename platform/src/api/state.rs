@@ -30,6 +30,8 @@ pub struct ApiState {
     pub tokens: Tokens,
     pub fees: FeeSchedule,
     pub tax: TaxConfig,
+    /// The band a listing gets, in basis points.
+    pub default_band_bps: u32,
     pub roles: Roles,
     pub account_ids: IdSequence,
     pub news_ids: IdSequence,

@@ -75,7 +75,7 @@ async fn run_live(
         bot_seed: options.seed,
         bot_speedup: options.speed,
         fees: loaded.scenario.fees,
-        ..server.settings()
+        ..server.effective(Vec::new())?.settings
     })
     .await?;
     let run = app.start_scenario(loaded, options).await?;

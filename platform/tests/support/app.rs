@@ -7,11 +7,13 @@
 //! server (which flushes the persister) and builds a new one on the same
 //! database.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use marketlab::scenario::{LiveOptions, Loaded};
 use marketlab::startup::{Application, Settings};
+use marketlab_actors::clock::{Clock, WallClock};
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
@@ -85,6 +87,8 @@ pub struct TestApp {
     /// What every start of the server runs with (its database and port are
     /// the test's).
     settings: Settings,
+    /// The market's clock, across restarts.
+    clock: Arc<dyn Clock>,
     running: Option<Running>,
     // Last: the database outlives the server using it.
     test_db: TestDb,
@@ -99,7 +103,20 @@ impl TestApp {
 
     /// The same, with the server's other settings as given.
     pub async fn spawn_with(backend: Backend, settings: Settings) -> Option<TestApp> {
-        Some(TestApp::spawn_inner(backend, settings, None).await?.0)
+        TestApp::spawn_with_clock(backend, settings, Arc::new(WallClock)).await
+    }
+
+    /// The same on a clock the test moves.
+    pub async fn spawn_with_clock(
+        backend: Backend,
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Option<TestApp> {
+        Some(
+            TestApp::spawn_inner(backend, settings, clock, None)
+                .await?
+                .0,
+        )
     }
 
     /// The server with a scenario running live in it, as `marketlab
@@ -116,13 +133,20 @@ impl TestApp {
             fees: loaded.scenario.fees,
             ..Settings::default()
         };
-        let (app, run) = TestApp::spawn_inner(backend, settings, Some((loaded, options))).await?;
+        let (app, run) = TestApp::spawn_inner(
+            backend,
+            settings,
+            Arc::new(WallClock),
+            Some((loaded, options)),
+        )
+        .await?;
         Some((app, run.expect("the scenario started")))
     }
 
     async fn spawn_inner(
         backend: Backend,
         settings: Settings,
+        clock: Arc<dyn Clock>,
         live: Option<(&Loaded, LiveOptions)>,
     ) -> Option<(TestApp, Option<i64>)> {
         let _ = tracing_subscriber::fmt()
@@ -147,6 +171,7 @@ impl TestApp {
             },
             client,
             settings,
+            clock,
             running: None,
             test_db,
         };
@@ -168,11 +193,14 @@ impl TestApp {
     /// Starts the server; with a scenario to run live, answers its run id.
     async fn start(&mut self, live: Option<(&Loaded, LiveOptions)>) -> Option<i64> {
         assert!(self.running.is_none(), "the server is already running");
-        let app = Application::build(Settings {
-            bind: "127.0.0.1:0".into(),
-            database_url: self.db_url.clone(),
-            ..self.settings.clone()
-        })
+        let app = Application::build_with_clock(
+            Settings {
+                bind: "127.0.0.1:0".into(),
+                database_url: self.db_url.clone(),
+                ..self.settings.clone()
+            },
+            Arc::clone(&self.clock),
+        )
         .await
         .expect("the application builds");
         let run = match live {
