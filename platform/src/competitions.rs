@@ -33,7 +33,7 @@ use crate::api::state::ApiState;
 use crate::equity;
 use crate::persistence::entities::enums::CompetitionStatus;
 use crate::persistence::entities::{competition, competition_entry};
-use crate::persistence::repo::competitions;
+use crate::persistence::repo::{competitions, risk_limits};
 
 /// How often the task looks for a start or an end that has come.
 const POLL: Duration = Duration::from_millis(250);
@@ -82,16 +82,15 @@ pub fn fees(row: &competition::Model, market: FeeSchedule) -> FeeSchedule {
     .unwrap_or(market)
 }
 
-/// The risk limits on every entry.
+/// The risk limits on every entry (out-of-range columns, which the API
+/// never writes, count as no limit).
 pub fn limits(row: &competition::Model) -> RiskLimits {
-    RiskLimits {
-        max_order_value: row.max_order_value.map(Money),
-        max_position: row
-            .max_position_ppm
-            .and_then(|p| u32::try_from(p).ok())
-            .and_then(|p| Rate::from_ppm(p).ok()),
-        max_open_orders: row.max_open_orders.and_then(|n| u32::try_from(n).ok()),
-    }
+    risk_limits::from_columns(
+        row.max_order_value,
+        row.max_position_ppm,
+        row.max_open_orders,
+    )
+    .unwrap_or_default()
 }
 
 /// Set an entry's account up as the competition says: its mandate and, when

@@ -268,16 +268,7 @@ impl TradingMutation {
         let max = book.listing.config.max_order_quantity;
         let quantity = match quantity {
             None => current.quantity,
-            Some(q) => u64::try_from(q.0)
-                .ok()
-                .filter(|q| *q >= 1 && *q <= max.0)
-                .map(Quantity)
-                .ok_or_else(|| {
-                    ApiError::bad_input(format!(
-                        "quantity {} must be a whole number of shares from 1 to {}",
-                        q.0, max.0
-                    ))
-                })?,
+            Some(q) => parse_quantity(q, max)?,
         };
         let kind = amended_kind(current.kind, tick, limit_price, stop_price)?;
         if kind == current.kind && quantity == current.quantity {
@@ -374,6 +365,20 @@ async fn stored(state: &ApiState, row: order::Model) -> ApiResult<Order> {
     Ok(Order::from_row(row, fills))
 }
 
+/// A whole number of shares from 1 to the listing's largest order.
+fn parse_quantity(quantity: Long, max: Quantity) -> ApiResult<Quantity> {
+    u64::try_from(quantity.0)
+        .ok()
+        .filter(|q| *q >= 1 && *q <= max.0)
+        .map(Quantity)
+        .ok_or_else(|| {
+            ApiError::bad_input(format!(
+                "quantity {} must be a whole number of shares from 1 to {}",
+                quantity.0, max.0
+            ))
+        })
+}
+
 /// An order's type with new prices: each given price must be one the type
 /// has, on the listing's tick.
 fn amended_kind(
@@ -428,17 +433,7 @@ fn order_request(state: &ApiState, input: PlaceOrderInput) -> ApiResult<OrderReq
             return Err(ApiError::NotFound(format!("{symbol} is delisted")));
         }
     }
-    let max = book.listing.config.max_order_quantity;
-    let quantity = u64::try_from(input.quantity.0)
-        .ok()
-        .filter(|q| *q >= 1 && *q <= max.0)
-        .map(Quantity)
-        .ok_or_else(|| {
-            ApiError::bad_input(format!(
-                "quantity {} must be a whole number of shares from 1 to {}",
-                input.quantity.0, max.0
-            ))
-        })?;
+    let quantity = parse_quantity(input.quantity, book.listing.config.max_order_quantity)?;
     let tick = book.listing.tick;
     let price = |name: &str, value: Option<Dec>| -> ApiResult<_> {
         let value = value.ok_or_else(|| {

@@ -47,21 +47,33 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<(i64, RiskLimits)>, Db
 }
 
 fn limits(row: &Model) -> Result<RiskLimits, DbErr> {
-    let corrupt = |what: &str| DbErr::Custom(format!("risk limits of {}: {what}", row.account_id));
+    from_columns(
+        row.max_order_value,
+        row.max_position_ppm,
+        row.max_open_orders,
+    )
+    .map_err(|what| DbErr::Custom(format!("risk limits of {}: {what}", row.account_id)))
+}
+
+/// Risk limits from their stored columns (cents, parts per million of
+/// equity, a count); a null column is no limit.
+pub fn from_columns(
+    max_order_value: Option<i64>,
+    max_position_ppm: Option<i32>,
+    max_open_orders: Option<i32>,
+) -> Result<RiskLimits, &'static str> {
     Ok(RiskLimits {
-        max_order_value: row.max_order_value.map(Money),
-        max_position: row
-            .max_position_ppm
+        max_order_value: max_order_value.map(Money),
+        max_position: max_position_ppm
             .map(|ppm| {
                 u32::try_from(ppm)
                     .ok()
                     .and_then(|ppm| Rate::from_ppm(ppm).ok())
-                    .ok_or_else(|| corrupt("position share out of range"))
+                    .ok_or("position share out of range")
             })
             .transpose()?,
-        max_open_orders: row
-            .max_open_orders
-            .map(|n| u32::try_from(n).map_err(|_| corrupt("negative open-order count")))
+        max_open_orders: max_open_orders
+            .map(|n| u32::try_from(n).map_err(|_| "negative open-order count"))
             .transpose()?,
     })
 }
