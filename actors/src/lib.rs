@@ -4,6 +4,7 @@
 //! and tested there.
 
 pub mod account;
+pub mod alerts;
 pub mod analytics;
 pub mod book;
 pub mod bots;
