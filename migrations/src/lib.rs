@@ -21,6 +21,7 @@ mod m20261203_000009_partial_client_order_index;
 mod m20261207_000010_risk_limits;
 mod m20261207_000011_dividends;
 mod m20261207_000012_competitions;
+mod m20261207_000013_watchlists_alerts;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_risk_limits::Migration),
             Box::new(m20261207_000011_dividends::Migration),
             Box::new(m20261207_000012_competitions::Migration),
+            Box::new(m20261207_000013_watchlists_alerts::Migration),
         ]
     }
 }

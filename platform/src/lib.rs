@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod bots;

@@ -21,6 +21,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast;
 
 use crate::admin::AdminSessions;
+use crate::alerts::AlertDesk;
 use crate::api::rate_limit::{RateLimitSettings, RateLimiter};
 use crate::api::state::{IdSequence, Roles, TradingState};
 use crate::api::transport::{InFlight, Sockets, TransportSettings};
@@ -383,6 +384,7 @@ async fn api_state(
         news: broadcast::channel(FEED_CAPACITY).0,
         quotes: broadcast::channel(FEED_CAPACITY).0,
         bots,
+        alerts: Arc::new(AlertDesk::load(db).await?),
         scenarios: LiveRuns::default(),
         transport: settings.transport,
         sockets: Sockets::new(&settings.transport),

@@ -55,6 +55,7 @@ async fn run(state: Arc<ApiState>, book: BookHandle) {
                     return;
                 };
                 state.metrics.add_trades(applied.trades.len() as u64);
+                state.alerts.on_trades(&state.db, symbol, &applied.trades);
                 if applied.gap {
                     resync(&state, &book).await;
                 }

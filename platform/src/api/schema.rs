@@ -14,6 +14,7 @@ use super::resolvers::competitions::{
     CompetitionMutation, CompetitionQuery, CompetitionSubscription,
 };
 use super::resolvers::dividends::{DividendMutation, DividendQuery};
+use super::resolvers::indicators::IndicatorQuery;
 use super::resolvers::market::MarketQuery;
 use super::resolvers::performance::PerformanceQuery;
 use super::resolvers::portfolio::PortfolioQuery;
@@ -21,6 +22,7 @@ use super::resolvers::risk::RiskMutation;
 use super::resolvers::scenarios::{ScenarioMutation, ScenarioQuery};
 use super::resolvers::subscription::MarketSubscription;
 use super::resolvers::trading::{TradingMutation, TradingQuery};
+use super::resolvers::watch::{WatchMutation, WatchQuery, WatchSubscription};
 use super::state::ApiState;
 
 #[derive(MergedObject, Default)]
@@ -33,6 +35,8 @@ pub struct Query(
     DividendQuery,
     PerformanceQuery,
     CompetitionQuery,
+    WatchQuery,
+    IndicatorQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -45,10 +49,15 @@ pub struct Mutation(
     CompetitionMutation,
     BotMutation,
     ScenarioMutation,
+    WatchMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(MarketSubscription, CompetitionSubscription);
+pub struct Subscription(
+    MarketSubscription,
+    CompetitionSubscription,
+    WatchSubscription,
+);
 
 pub type MarketSchema = Schema<Query, Mutation, Subscription>;
 

@@ -16,6 +16,7 @@ use super::rate_limit::RateLimiter;
 use super::transport::{InFlight, Sockets, TransportSettings};
 use super::types::NewsEvent;
 use crate::admin::AdminSessions;
+use crate::alerts::AlertDesk;
 use crate::auth::Tokens;
 use crate::bots::Bots;
 use crate::market_data::board::MarketBoard;
@@ -49,6 +50,8 @@ pub struct ApiState {
     /// The symbols whose quote just changed, from the board's feed.
     pub quotes: broadcast::Sender<Symbol>,
     pub bots: Arc<Bots>,
+    /// The waiting price alerts, checked by the board's feed.
+    pub alerts: Arc<AlertDesk>,
     /// Scenarios running live in this server.
     pub scenarios: LiveRuns,
     pub transport: TransportSettings,

@@ -131,6 +131,11 @@ impl MarketBoard {
         );
     }
 
+    /// The price `symbol`'s change is measured from, if it has one.
+    pub fn reference(&self, symbol: Symbol) -> Option<Money> {
+        self.symbols.get(&symbol).and_then(|board| board.reference)
+    }
+
     /// The last price the book printed before the board started watching
     /// it (after a restart); this session's trades take over from it.
     pub fn carry_last_price(&mut self, symbol: Symbol, last: Price) {

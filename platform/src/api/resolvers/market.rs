@@ -15,10 +15,40 @@ use crate::api::state::ApiState;
 use crate::api::types::enums::CandleInterval;
 use crate::api::types::market::PriceLevel;
 use crate::api::types::{Candle, Company, NewsEvent, OrderBook, Sector, Trade};
-use crate::market_data::candles::{self, TradePoint, build_candles};
+use crate::market_data::candles::{self, CandleView, TradePoint, build_candles};
 use crate::market_data::sectors;
 use crate::persistence::entities::company;
 use crate::persistence::repo::{companies, news, trades};
+
+/// The latest `count` candles of `symbol` (oldest first), from its stored
+/// trades; intervals without trades are left out.
+pub async fn candle_views(
+    state: &ApiState,
+    symbol: Symbol,
+    interval: CandleInterval,
+    count: usize,
+) -> ApiResult<Vec<CandleView>> {
+    let interval = match interval {
+        CandleInterval::M1 => candles::CandleInterval::M1,
+        CandleInterval::M5 => candles::CandleInterval::M5,
+        CandleInterval::M15 => candles::CandleInterval::M15,
+        CandleInterval::H1 => candles::CandleInterval::H1,
+        CandleInterval::D1 => candles::CandleInterval::D1,
+    };
+    let span = interval.seconds() * Timestamp::NANOS_PER_SEC;
+    let now = state.now().0;
+    let from = (now.div_euclid(span) - count as i64 + 1) * span;
+    let points: Vec<TradePoint> = trades::between(&state.db, symbol.as_str(), from, now + 1)
+        .await?
+        .into_iter()
+        .map(|t| TradePoint {
+            at: Timestamp(t.executed_at),
+            price: Money(t.price),
+            quantity: t.quantity as u64,
+        })
+        .collect();
+    Ok(build_candles(&points, interval, count))
+}
 
 /// The deepest book a query may ask for.
 pub const MAX_DEPTH: i32 = 100;
@@ -175,26 +205,8 @@ impl MarketQuery {
         let symbol = parse_symbol(&symbol)?;
         let limit = self::limit(limit, 100)? as usize;
         company_row(state, symbol).await?;
-        let interval = match interval {
-            CandleInterval::M1 => candles::CandleInterval::M1,
-            CandleInterval::M5 => candles::CandleInterval::M5,
-            CandleInterval::M15 => candles::CandleInterval::M15,
-            CandleInterval::H1 => candles::CandleInterval::H1,
-            CandleInterval::D1 => candles::CandleInterval::D1,
-        };
-        let span = interval.seconds() * Timestamp::NANOS_PER_SEC;
-        let now = state.now().0;
-        let from = (now.div_euclid(span) - limit as i64 + 1) * span;
-        let points: Vec<TradePoint> = trades::between(&state.db, symbol.as_str(), from, now + 1)
+        Ok(candle_views(state, symbol, interval, limit)
             .await?
-            .into_iter()
-            .map(|t| TradePoint {
-                at: Timestamp(t.executed_at),
-                price: Money(t.price),
-                quantity: t.quantity as u64,
-            })
-            .collect();
-        Ok(build_candles(&points, interval, limit)
             .into_iter()
             .map(|c| Candle {
                 symbol: symbol.to_string(),

@@ -101,3 +101,25 @@ mirror_enum!(
         Finished
     }
 );
+
+mirror_enum!(
+    /// PRICE_ABOVE and PRICE_BELOW fire on a trade at or beyond `level`;
+    /// CHANGE_UP and CHANGE_DOWN on a trade at least `level` percent from
+    /// the session's reference price.
+    AlertKind {
+        PriceAbove,
+        PriceBelow,
+        ChangeUp,
+        ChangeDown
+    }
+);
+
+mirror_enum!(
+    /// ACTIVE until a trade fires it (FIRED) or its owner cancels it
+    /// (CANCELLED).
+    AlertStatus {
+        Active,
+        Fired,
+        Cancelled
+    }
+);

@@ -6,10 +6,12 @@ pub mod bots;
 pub mod competition;
 pub mod dividend;
 pub mod enums;
+pub mod indicators;
 pub mod inputs;
 pub mod market;
 pub mod order;
 pub mod performance;
+pub mod watch;
 
 pub use account::{
     Account, AuthPayload, Balances, CapitalGainsReport, Holding, LeaderboardEntry, LedgerEntry,

@@ -36,6 +36,33 @@ pub enum CompetitionStatus {
     Finished,
 }
 
+/// What fires a price alert: a trade at or above (or at or below) a price,
+/// or a change of at least a percentage from the session's reference price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum AlertKind {
+    #[sea_orm(string_value = "PRICE_ABOVE")]
+    PriceAbove,
+    #[sea_orm(string_value = "PRICE_BELOW")]
+    PriceBelow,
+    #[sea_orm(string_value = "CHANGE_UP")]
+    ChangeUp,
+    #[sea_orm(string_value = "CHANGE_DOWN")]
+    ChangeDown,
+}
+
+/// An alert waits until a trade fires it or its owner cancels it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum AlertStatus {
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    #[sea_orm(string_value = "FIRED")]
+    Fired,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
 /// Where a dividend is: declared, its holders of record taken (and the
 /// issuer's cash set aside), paid, or cancelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -2,6 +2,7 @@
 //! (UTC); money and prices are cents; quantities are shares.
 
 pub mod account;
+pub mod alert;
 pub mod audit_entry;
 pub mod bot;
 pub mod bot_script;
@@ -26,3 +27,5 @@ pub mod scenario_run;
 pub mod sector;
 pub mod server_setting;
 pub mod trade;
+pub mod watchlist;
+pub mod watchlist_symbol;

@@ -4,6 +4,7 @@
 //! row given for a key.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod bot_scripts;
 pub mod bots;
@@ -26,3 +27,4 @@ pub mod scenario_runs;
 pub mod sectors;
 pub mod server_settings;
 pub mod trades;
+pub mod watchlists;
