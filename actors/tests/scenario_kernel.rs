@@ -419,3 +419,98 @@ fn summary_statistics_match_a_hand_computed_case() {
     let sd = (((r[0] - mean).powi(2) + (r[1] - mean).powi(2)) / 1.0).sqrt();
     assert!((summary.return_volatility.unwrap() - sd).abs() < 1e-12);
 }
+
+/// Holds shares and never trades.
+const HOLD: &str = "fn on_tick(ctx) {}";
+
+fn holders_with_dividends(issuer_cash: &str, events: &str) -> String {
+    format!(
+        r#"{HEADER}
+duration = "1m"
+{MARKET}
+[[bots]]
+name = "holders"
+script = "h.rhai"
+count = 3
+cash = "10.00"
+holdings = {{ ACME = 7 }}
+wake = {{ kind = "fixed", every = "10s" }}
+{events}
+"#
+    )
+    .replace(
+        r#"issuer_cash = "1000.00""#,
+        &format!("issuer_cash = {issuer_cash:?}"),
+    )
+}
+
+#[test]
+fn a_scheduled_dividend_pays_each_holder_half_to_even_from_the_issuer_and_moves_no_shares() {
+    // 7 shares x 0.125 = 0.875: each holder gets 0.88, the issuer pays 2.64.
+    let events = r#"
+[[events]]
+at = "30s"
+kind = "dividend"
+symbol = "ACME"
+amount = "0.125"
+"#;
+    let mut kernel = kernel(&holders_with_dividends("1000.00", events), &[HOLD]);
+    run(&mut kernel);
+    kernel.check_conservation().unwrap();
+    let acme = marketlab_actors::types::Symbol::new("ACME").unwrap();
+    let accounts = kernel.accounts();
+    assert_eq!(accounts[0].ledger().cash(), Money(100_000 - 3 * 88));
+    for holder in &accounts[1..] {
+        assert_eq!(holder.ledger().cash(), Money(1_000 + 88));
+        assert_eq!(holder.ledger().holding(acme).unwrap().quantity, Quantity(7));
+    }
+    let summary = kernel.summary();
+    assert_eq!(
+        summary.companies["ACME"].dividends_paid.as_deref(),
+        Some("2.64")
+    );
+    assert_eq!(summary.companies["ACME"].dividends_skipped, 0);
+}
+
+#[test]
+fn a_dividend_the_issuer_cannot_pay_in_full_pays_nobody() {
+    let events = r#"
+[[events]]
+at = "30s"
+kind = "dividend"
+symbol = "ACME"
+amount = "0.125"
+"#;
+    let mut kernel = kernel(&holders_with_dividends("2.63", events), &[HOLD]);
+    run(&mut kernel);
+    kernel.check_conservation().unwrap();
+    let accounts = kernel.accounts();
+    assert_eq!(accounts[0].ledger().cash(), Money(263));
+    assert!(
+        accounts[1..]
+            .iter()
+            .all(|h| h.ledger().cash() == Money(1_000))
+    );
+    let summary = kernel.summary();
+    assert_eq!(summary.companies["ACME"].dividends_paid, None);
+    assert_eq!(summary.companies["ACME"].dividends_skipped, 1);
+}
+
+#[test]
+fn a_dividend_event_is_checked_like_the_others() {
+    let bad = |events: &str| {
+        let text = holders_with_dividends("1000.00", events);
+        let file = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+        format!("{:?}", Scenario::from_file(&file).unwrap_err())
+    };
+    let no_amount = bad("[[events]]\nat = \"1s\"\nkind = \"dividend\"\nsymbol = \"ACME\"\n");
+    assert!(no_amount.contains("events[0].amount"), "{no_amount}");
+    let too_fine = bad(
+        "[[events]]\nat = \"1s\"\nkind = \"dividend\"\nsymbol = \"ACME\"\namount = \"0.0000001\"\n",
+    );
+    assert!(too_fine.contains("at most 6 decimals"), "{too_fine}");
+    let priced = bad(
+        "[[events]]\nat = \"1s\"\nkind = \"dividend\"\nsymbol = \"ACME\"\namount = \"1\"\nprice = \"1\"\n",
+    );
+    assert!(priced.contains("takes no `price`"), "{priced}");
+}

@@ -10,6 +10,7 @@
 mod account;
 mod arith;
 mod cash;
+pub mod dividends;
 mod entries;
 mod error;
 mod fees;

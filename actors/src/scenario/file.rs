@@ -133,7 +133,7 @@ pub struct WakeFile {
 pub struct EventFile {
     /// From the start of the run.
     pub at: Span,
-    /// `news`, `halt`, `resume`, `join`, `leave` or `order`.
+    /// `news`, `halt`, `resume`, `join`, `leave`, `order` or `dividend`.
     pub kind: String,
     pub symbol: Option<String>,
     pub headline: Option<String>,
@@ -146,6 +146,8 @@ pub struct EventFile {
     pub quantity: Option<u64>,
     /// `order`: a limit price; a market order when left out.
     pub price: Option<Amount>,
+    /// `dividend`: the cash paid per share, up to six decimals.
+    pub amount: Option<Amount>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -24,7 +24,7 @@ use crate::bots::{
     BotAction, BotConfig, BotCore, BotScript, BotStatus, BotView, CallOutcome, Candle, Entry,
     FillView, Holding, NewsView, OpenOrderView, SymbolView, TradeView,
 };
-use crate::ledger::{self, LedgerLimits};
+use crate::ledger::{self, LedgerLimits, dividends};
 use crate::types::{AccountId, BookId, Money, OrderId, Quantity, Side, Symbol, Timestamp};
 
 // Each bot keeps the view of its last call until its next one, so these
@@ -484,14 +484,16 @@ impl Kernel {
             }
             Event::Scheduled(i) => {
                 let kind = self.scenario.events[i].kind.clone();
-                self.scheduled(kind, recorder)?;
+                self.scheduled(i, kind, recorder)?;
             }
         }
         Ok(())
     }
 
+    /// The scenario's event number `index`, come due.
     fn scheduled(
         &mut self,
+        index: usize,
         kind: EventKind,
         recorder: &mut dyn Recorder,
     ) -> Result<(), KernelError> {
@@ -569,7 +571,61 @@ impl Kernel {
                 let request = injected_order(listed, side, quantity, price);
                 self.place(symbol, symbol, request, recorder)?;
             }
+            EventKind::Dividend {
+                symbol,
+                per_share_micros,
+            } => self.pay_dividend(index, symbol, per_share_micros)?,
         }
+        Ok(())
+    }
+
+    /// Every holder of `company` but its issuer is paid at once from the
+    /// issuer's cash, each half to even to the cent; a dividend the issuer
+    /// cannot pay in full pays nobody. Shares and lots are untouched.
+    fn pay_dividend(
+        &mut self,
+        event: usize,
+        company: usize,
+        per_share_micros: i64,
+    ) -> Result<(), KernelError> {
+        // The issuers are the first accounts, in the companies' order.
+        let issuer = company;
+        let symbol = self.companies[company].listing.symbol;
+        let owed: Vec<(usize, Money)> = self
+            .accounts
+            .iter()
+            .enumerate()
+            .filter(|&(account, _)| account != issuer)
+            .filter_map(|(account, core)| {
+                let held = core.ledger().holding(symbol)?.quantity;
+                let amount = dividends::owed(held, per_share_micros)?;
+                (amount > Money::ZERO).then_some((account, amount))
+            })
+            .collect();
+        let total: Money = owed.iter().map(|&(_, amount)| amount).sum();
+        if total == Money::ZERO {
+            return Ok(());
+        }
+        let now = self.now;
+        let failed = |e: ledger::LedgerError| KernelError::Settlement {
+            at: now,
+            message: format!("dividend {event} on {symbol}: {e}"),
+        };
+        let key = format!("dividend:{event}");
+        match self.accounts[issuer].dividend(-total, symbol, format!("{key}:issuer"), now) {
+            Ok(_) => {}
+            Err(ledger::LedgerError::InsufficientFunds { .. }) => {
+                self.companies[company].tape.dividends_skipped += 1;
+                return Ok(());
+            }
+            Err(e) => return Err(failed(e)),
+        }
+        for (account, amount) in owed {
+            self.accounts[account]
+                .dividend(amount, symbol, key.clone(), now)
+                .map_err(failed)?;
+        }
+        self.companies[company].tape.dividends_paid += total.0;
         Ok(())
     }
 

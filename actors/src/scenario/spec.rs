@@ -15,6 +15,7 @@ use crate::account::OrderRequest;
 use crate::book::{OrderKind, TimeInForce};
 use crate::bots::Entry;
 use crate::ledger::FeeSchedule;
+use crate::ledger::dividends::per_share_micros;
 use crate::types::{Money, Price, Quantity, Rate, Side, Symbol, TickSize, Timestamp};
 
 const DAY_MS: i64 = 86_400_000;
@@ -153,6 +154,12 @@ pub enum EventKind {
     },
     Leave {
         group: usize,
+    },
+    /// A cash dividend of so many millionths per share, paid at once from
+    /// the issuer's cash to every other holder, half to even to the cent.
+    Dividend {
+        symbol: usize,
+        per_share_micros: i64,
     },
     /// Placed by the company's issuer account.
     Order {
@@ -659,11 +666,12 @@ fn check_event(
         "halt" | "resume" => &["symbol"],
         "join" | "leave" => &["group"],
         "order" => &["symbol", "side", "quantity", "price"],
+        "dividend" => &["symbol", "amount"],
         other => {
             e(
                 format!("{path}.kind"),
                 format!(
-                    "{other:?} is not one of \"news\", \"halt\", \"resume\", \"join\", \"leave\", \"order\""
+                    "{other:?} is not one of \"news\", \"halt\", \"resume\", \"join\", \"leave\", \"order\", \"dividend\""
                 ),
             );
             return None;
@@ -677,6 +685,7 @@ fn check_event(
         ("side", event.side.is_some()),
         ("quantity", event.quantity.is_some()),
         ("price", event.price.is_some()),
+        ("amount", event.amount.is_some()),
     ];
     for (key, present) in given {
         if present && !allowed.contains(&key) {
@@ -742,6 +751,29 @@ fn check_event(
         "resume" => Some(EventKind::Resume { symbol }),
         "join" => group().map(|group| EventKind::Join { group }),
         "leave" => group().map(|group| EventKind::Leave { group }),
+        "dividend" => {
+            let Some(symbol) = symbol else {
+                e(format!("{path}.symbol"), "a dividend needs `symbol`".into());
+                return None;
+            };
+            let Some(amount) = event.amount else {
+                e(
+                    format!("{path}.amount"),
+                    "a dividend needs `amount`, the cash per share".into(),
+                );
+                return None;
+            };
+            match per_share_micros(amount.0) {
+                Ok(per_share_micros) => Some(EventKind::Dividend {
+                    symbol,
+                    per_share_micros,
+                }),
+                Err(why) => {
+                    e(format!("{path}.amount"), why);
+                    None
+                }
+            }
+        }
         _ => {
             let Some(symbol) = symbol else {
                 e(format!("{path}.symbol"), "an order needs `symbol`".into());

@@ -24,6 +24,10 @@ pub struct CompanyTape {
     pub spreads: Vec<i64>,
     /// Sampled (bid size + ask size) / 2 where both sides were quoted.
     pub touch_depth_sum: u128,
+    /// Cents the issuer paid its holders in dividends.
+    pub dividends_paid: i64,
+    /// Dividends the issuer could not pay in full, so paid to nobody.
+    pub dividends_skipped: u32,
 }
 
 impl CompanyTape {
@@ -77,6 +81,8 @@ impl CompanyTape {
             median_spread: median(&self.spreads).map(|m| m / 100.0),
             mean_touch_depth: (quoted > 0)
                 .then(|| self.touch_depth_sum as f64 / 2.0 / quoted as f64),
+            dividends_paid: (self.dividends_paid > 0).then(|| money(Money(self.dividends_paid))),
+            dividends_skipped: self.dividends_skipped,
         }
     }
 }
@@ -104,6 +110,15 @@ pub struct CompanySummary {
     pub median_spread: Option<f64>,
     /// Shares at the best bid and ask, averaged over the two sides.
     pub mean_touch_depth: Option<f64>,
+    /// What the company paid in dividends (left out when nothing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dividends_paid: Option<String>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub dividends_skipped: u32,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
 }
 
 pub fn money(value: Money) -> String {

@@ -45,6 +45,7 @@ use crate::listing::{self, NewListing};
 use crate::persistence::entities::bot_script;
 use crate::persistence::entities::enums::{BotStatus, Role, RunStatus};
 use crate::persistence::entities::scenario_run;
+use crate::persistence::repo::dividends::{self, NewDividend};
 use crate::persistence::repo::{bot_scripts, bots as bot_rows, companies, scenario_runs, trades};
 
 /// What an admin asks of a live run.
@@ -518,7 +519,34 @@ impl Live {
                     tracing::warn!(run = self.id, symbol = %company.symbol, "the scheduled order was refused: {e}");
                 }
             }
+            EventKind::Dividend {
+                symbol,
+                per_share_micros,
+            } => self.declare_dividend(symbol, per_share_micros).await?,
         }
+        Ok(())
+    }
+
+    /// Declared by the issuer with its record and pay times now: the
+    /// dividends task pays it as it pays any other (or cancels it if the
+    /// issuer cannot pay all of it).
+    async fn declare_dividend(&self, c: usize, per_share_micros: i64) -> anyhow::Result<()> {
+        let company = &self.companies[c];
+        let issuer = company.issuer.0 as i64;
+        let now = self.state.now().0;
+        dividends::insert(
+            &self.state.db,
+            NewDividend {
+                symbol: company.symbol.to_string(),
+                issuer_account_id: issuer,
+                declared_by: issuer,
+                per_share_micros,
+                declared_at: now,
+                record_at: now,
+                pay_at: now,
+            },
+        )
+        .await?;
         Ok(())
     }
 

@@ -10,10 +10,10 @@ use super::trading::{account_actor, limit, parse_symbol};
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::guard::{RoleGuard, state, viewer};
 use crate::api::types::dividend::{DeclareDividendInput, Dividend};
-use crate::dividends::{owed, per_share_micros};
 use crate::persistence::entities::enums::Role;
 use crate::persistence::repo::audit;
 use crate::persistence::repo::dividends::{self, NewDividend};
+use marketlab_actors::ledger::dividends::{owed, per_share_micros};
 
 #[derive(Default)]
 pub struct DividendQuery;

@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 
 use super::enums::DividendStatus;
 use crate::api::scalars::{DateTime, Dec};
-use crate::dividends::PER_SHARE_DECIMALS;
 use crate::persistence::entities::dividend;
+use marketlab_actors::ledger::dividends::PER_SHARE_DECIMALS;
 
 /// A cash dividend a company declared.
 #[derive(Debug, Clone, SimpleObject)]
