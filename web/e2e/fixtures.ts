@@ -63,3 +63,22 @@ export async function deposit(page: Page, amount: string) {
   await page.getByRole('button', { name: 'Deposit' }).click();
   await expect(page.getByTestId('ledger').locator('tr[data-kind="DEPOSIT"]').first()).toBeVisible();
 }
+
+export async function openCompany(page: Page, symbol: string) {
+  await page.goto(`/company/${symbol}`);
+  await expect(page.getByTestId('ladder').locator('tr.bid').first()).toBeVisible();
+  await expect(page.getByTestId('available-cash')).not.toHaveText('—');
+}
+
+/** Cents as a decimal string ("12345" → "123.45"). */
+export function centsText(cents: bigint): string {
+  return `${cents / 100n}.${(cents % 100n).toString().padStart(2, '0')}`;
+}
+
+/** A price on the book's bid side well under the best bid (`percent` of it), in cents arithmetic. */
+export async function restingBuyPrice(page: Page, percent = 90n): Promise<string> {
+  const text = (await page.getByTestId('ladder').locator('tr.bid').first().locator('td').last().innerText()).replace(/,/g, '');
+  const [whole, frac = '00'] = text.split('.');
+  const cents = BigInt(whole) * 100n + BigInt(frac.padEnd(2, '0'));
+  return centsText((cents * percent) / 100n);
+}

@@ -16,7 +16,7 @@ test('the pages fit a 390x844 phone', async ({ page }) => {
   await expect(page.getByTestId('ladder').locator('tr.bid').first()).toBeVisible();
   await fits();
   await shot(page, 'company');
-  for (const path of ['/orders', '/leaderboards']) {
+  for (const path of ['/orders', '/performance', '/leaderboards', '/competitions']) {
     await page.goto(path);
     await page.waitForLoadState('networkidle').catch(() => {});
     await fits();

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { session } from './api/client';
-import { useAccount, useLink, useQuery } from './api/hooks';
+import { useAccount, useCompetitionSeat, useLink, useQuery } from './api/hooks';
 import { MeDocument } from './api/documents';
 import type { Account } from './api/auth';
 import { MarketPage } from './pages/Market';
@@ -14,23 +14,29 @@ const LeaderboardsPage = lazy(() => import('./pages/Leaderboards'));
 const ControlPage = lazy(() => import('./pages/Control'));
 const BotsPage = lazy(() => import('./pages/Bots'));
 const ScenariosPage = lazy(() => import('./pages/Scenarios'));
+const CompetitionsPage = lazy(() => import('./pages/Competitions'));
+const CompetitionPage = lazy(() => import('./pages/Competitions').then((m) => ({ default: m.CompetitionPage })));
+const PerformancePage = lazy(() => import('./pages/Performance'));
 
 function Nav() {
   const account = useAccount();
   const [location] = useLocation();
   const staff = account?.role === 'ADMIN' || account?.role === 'INSTRUCTOR';
   const links: [string, string][] = [['/', 'Market']];
-  if (account) links.push(['/portfolio', 'Portfolio'], ['/orders', 'Orders']);
-  links.push(['/leaderboards', 'Leaders']);
+  if (account) links.push(['/portfolio', 'Portfolio'], ['/orders', 'Orders'], ['/performance', 'Performance']);
+  links.push(['/leaderboards', 'Leaders'], ['/competitions', 'Competitions']);
   if (staff || account?.role === 'CORPORATE') links.push(['/control', 'Control']);
   if (staff) links.push(['/bots', 'Bots'], ['/scenarios', 'Scenarios']);
   return (
     <nav className="nav" aria-label="Main">
-      {links.map(([href, label]) => (
-        <Link key={href} href={href} className={location === href ? 'active' : undefined} aria-current={location === href ? 'page' : undefined}>
-          {label}
-        </Link>
-      ))}
+      {links.map(([href, label]) => {
+        const here = location === href || (href !== '/' && location.startsWith(`${href}/`));
+        return (
+          <Link key={href} href={href} className={here ? 'active' : undefined} aria-current={location === href ? 'page' : undefined}>
+            {label}
+          </Link>
+        );
+      })}
     </nav>
   );
 }
@@ -42,6 +48,34 @@ function LinkState() {
       Disconnected from the server — reconnecting…
     </div>
   ) : null;
+}
+
+/** While the session trades as a competition's account, says so on every page, with the way back. */
+function CompetitionBar() {
+  const seat = useCompetitionSeat();
+  const [, navigate] = useLocation();
+  if (!seat) return null;
+  return (
+    <div className="seat" role="status" data-testid="competition-bar">
+      <span>
+        Trading in competition{' '}
+        <Link href={`/competitions/${seat.id}`} className="sym">
+          {seat.name}
+        </Link>{' '}
+        with its own account —
+      </span>
+      <button
+        type="button"
+        className="secondary small"
+        onClick={() => {
+          session.leaveCompetition();
+          navigate(`/competitions/${seat.id}`);
+        }}
+      >
+        Back to main account
+      </button>
+    </div>
+  );
 }
 
 function Header() {
@@ -111,6 +145,7 @@ export function App() {
   return (
     <>
       <Header />
+      <CompetitionBar />
       <LinkState />
       <SessionWatch />
       <AccountWatch />
@@ -122,6 +157,8 @@ export function App() {
             <Route path="/signup" component={SignUpPage} />
             <Route path="/company/:symbol">{(p) => <CompanyPage symbol={p.symbol.toUpperCase()} />}</Route>
             <Route path="/leaderboards" component={LeaderboardsPage} />
+            <Route path="/competitions" component={CompetitionsPage} />
+            <Route path="/competitions/:id">{(p) => <CompetitionPage id={p.id} />}</Route>
             <Route path="/portfolio">
               <RequireAccount>
                 <PortfolioPage />
@@ -130,6 +167,11 @@ export function App() {
             <Route path="/orders">
               <RequireAccount>
                 <OrdersPage />
+              </RequireAccount>
+            </Route>
+            <Route path="/performance">
+              <RequireAccount>
+                <PerformancePage />
               </RequireAccount>
             </Route>
             <Route path="/control">

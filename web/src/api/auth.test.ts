@@ -103,4 +103,77 @@ describe('token refresh', () => {
     expect(await s.accessToken()).toBe('access2');
     expect(calls).toBe(0);
   });
+
+  it("trades in a competition as its account and comes back to the main account's tokens", async () => {
+    const storage = new Memory();
+    const s = new Session(
+      storage,
+      async () => tokens(9, 900),
+      () => NOW,
+      noLock,
+    );
+    const main = tokens(1, 900);
+    const seat = { ...tokens(2, 900), account: { id: '7', username: 'ann#3', displayName: 'Ann', role: 'INDIVIDUAL' as const } };
+    let events = 0;
+    s.subscribe(() => (events += 1));
+    s.signIn(main);
+    s.enterCompetition(seat, { id: '3', name: 'Autumn class' });
+    expect(s.account?.id).toBe('7');
+    expect(s.competition).toEqual({ id: '3', name: 'Autumn class' });
+    expect(await s.accessToken()).toBe('access2');
+    // Another tab (a reload) sees the same: the competition and the way back.
+    const other = new Session(
+      storage,
+      async () => tokens(9, 900),
+      () => NOW,
+      noLock,
+    );
+    expect(other.account?.id).toBe('7');
+    expect(other.competition?.name).toBe('Autumn class');
+
+    s.leaveCompetition();
+    expect(s.account?.id).toBe('1');
+    expect(s.competition).toBeNull();
+    expect(await s.accessToken()).toBe('access1');
+    expect(storage.getItem('marketlab.main')).toBeNull();
+    expect(events).toBe(3);
+    other.reload();
+    expect(other.account?.id).toBe('1');
+    expect(other.competition).toBeNull();
+  });
+
+  it('signs out of both accounts at once', () => {
+    const storage = new Memory();
+    const s = new Session(
+      storage,
+      async () => tokens(9, 900),
+      () => NOW,
+      noLock,
+    );
+    s.signIn(tokens(1, 900));
+    s.enterCompetition(tokens(2, 900), { id: '3', name: 'Autumn class' });
+    s.signOut();
+    expect(s.account).toBeNull();
+    expect(s.competition).toBeNull();
+    expect(storage.map.size).toBe(0);
+    // Leaving with nothing to come back to changes nothing.
+    s.leaveCompetition();
+    expect(s.account).toBeNull();
+  });
+
+  it('refreshes a main account that waited aside past its access token', async () => {
+    const storage = new Memory();
+    let now = NOW;
+    const s = new Session(
+      storage,
+      async (rt) => (rt === 'refresh1' ? tokens(3, 900) : tokens(9, 900)),
+      () => now,
+      noLock,
+    );
+    s.signIn(tokens(1, 900));
+    s.enterCompetition(tokens(2, 3600), { id: '3', name: 'Autumn class' });
+    now += 1_800_000;
+    s.leaveCompetition();
+    expect(await s.accessToken()).toBe('access3');
+  });
 });

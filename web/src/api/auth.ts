@@ -4,6 +4,8 @@
 // tab re-reads storage first, so two tabs never spend one refresh token
 // twice. A refresh the server refuses (a reused or revoked token) ends the
 // session: the app shows the sign-in page, once, with no retry loop.
+// A player trading in a class competition signs in as its account; the
+// main account's tokens wait aside until they come back to it.
 
 export interface Account {
   id: string;
@@ -20,6 +22,18 @@ export interface Tokens {
   account: Account;
 }
 
+/** The competition whose account the session is signed in as. */
+export interface CompetitionSeat {
+  id: string;
+  name: string;
+}
+
+/** The main account's tokens, kept while the session trades in a competition. */
+interface Aside {
+  main: Tokens;
+  competition: CompetitionSeat;
+}
+
 export interface Storage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
@@ -32,6 +46,7 @@ export type Refresher = (refreshToken: string) => Promise<Tokens>;
 export class RefreshRefused extends Error {}
 
 const KEY = 'marketlab.session';
+const ASIDE_KEY = 'marketlab.main';
 /** Refresh this long before the access token expires. */
 export const REFRESH_MARGIN_MS = 60_000;
 
@@ -45,6 +60,7 @@ const webLock: Lock = (run) => (typeof navigator !== 'undefined' && navigator.lo
 
 export class Session {
   private tokens: Tokens | null;
+  private aside: Aside | null;
   private inflight: Promise<string | null> | null = null;
   private listeners = new Set<() => void>();
   /** Why the last session ended, for the sign-in page. */
@@ -57,12 +73,21 @@ export class Session {
     private lock: Lock = webLock,
   ) {
     this.tokens = this.read();
+    this.aside = this.readAside();
   }
 
   private read(): Tokens | null {
+    return this.readKey<Tokens>(KEY);
+  }
+
+  private readAside(): Aside | null {
+    return this.readKey<Aside>(ASIDE_KEY);
+  }
+
+  private readKey<T>(key: string): T | null {
     try {
-      const raw = this.storage.getItem(KEY);
-      return raw ? (JSON.parse(raw) as Tokens) : null;
+      const raw = this.storage.getItem(key);
+      return raw ? (JSON.parse(raw) as T) : null;
     } catch {
       return null;
     }
@@ -81,11 +106,34 @@ export class Session {
     return this.tokens?.account ?? null;
   }
 
+  /** The competition the session trades in, null on the main account. */
+  get competition(): CompetitionSeat | null {
+    return this.aside?.competition ?? null;
+  }
+
   signIn(tokens: Tokens) {
     this.tokens = tokens;
     this.endedBecause = null;
     this.storage.setItem(KEY, JSON.stringify(tokens));
     this.emit();
+  }
+
+  /** Signs in as a competition's account (`competitionToken`), keeping the main account's tokens to come back to. */
+  enterCompetition(tokens: Tokens, competition: CompetitionSeat) {
+    const main = this.aside?.main ?? this.tokens;
+    if (main === null) return;
+    this.aside = { main, competition };
+    this.storage.setItem(ASIDE_KEY, JSON.stringify(this.aside));
+    this.signIn(tokens);
+  }
+
+  /** Back to the main account from a competition's. */
+  leaveCompetition() {
+    const aside = this.aside;
+    if (aside === null) return;
+    this.aside = null;
+    this.storage.removeItem(ASIDE_KEY);
+    this.signIn(aside.main);
   }
 
   /** The account as the server now sees it (a role granted since sign-in). */
@@ -101,16 +149,20 @@ export class Session {
   signOut(reason: string | null = null) {
     if (this.tokens === null && reason === this.endedBecause) return;
     this.tokens = null;
+    this.aside = null;
     this.endedBecause = reason;
     this.storage.removeItem(KEY);
+    this.storage.removeItem(ASIDE_KEY);
     this.emit();
   }
 
   /** Another tab changed the session. */
   reload() {
     const stored = this.read();
-    if (stored?.refreshToken !== this.tokens?.refreshToken) {
+    const aside = this.readAside();
+    if (stored?.refreshToken !== this.tokens?.refreshToken || aside?.main.refreshToken !== this.aside?.main.refreshToken) {
       this.tokens = stored;
+      this.aside = aside;
       this.emit();
     }
   }

@@ -7,18 +7,31 @@ import type { TypedDocumentString } from '../../generated/graphql';
 import { RefreshDocument } from './documents';
 import { RefreshRefused, Session, type Tokens } from './auth';
 
+/** What the server says besides the code: a RISK_LIMIT names its `limit` and `limitValue`. */
+export type ErrorExtensions = Record<string, unknown>;
+
 export class ApiError extends Error {
   constructor(
     public code: string,
     message: string,
+    public extensions: ErrorExtensions = {},
   ) {
     super(message);
   }
 }
 
+interface GraphQLError {
+  message: string;
+  extensions?: ErrorExtensions & { code?: string };
+}
+
 interface GraphQLResponse<R> {
   data?: R | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: GraphQLError[];
+}
+
+function apiError(error: GraphQLError): ApiError {
+  return new ApiError(error.extensions?.code ?? 'INTERNAL', error.message, error.extensions ?? {});
 }
 
 async function post<R, V>(doc: TypedDocumentString<R, V>, variables: V | undefined, token: string | null): Promise<R> {
@@ -41,10 +54,7 @@ async function post<R, V>(doc: TypedDocumentString<R, V>, variables: V | undefin
   } catch {
     throw new ApiError('NETWORK', `the server answered ${response.status}`);
   }
-  if (body.errors?.length) {
-    const first = body.errors[0];
-    throw new ApiError(first.extensions?.code ?? 'INTERNAL', first.message);
-  }
+  if (body.errors?.length) throw apiError(body.errors[0]);
   return body.data as R;
 }
 
@@ -166,16 +176,10 @@ export function subscribe<R, V>(doc: TypedDocumentString<R, V>, variables: V, si
     {
       next: (result) => {
         if (result.data) sink.next(result.data as R);
-        else if (result.errors?.length) {
-          const first = result.errors[0] as { message: string; extensions?: { code?: string } };
-          sink.error?.(new ApiError(first.extensions?.code ?? 'INTERNAL', first.message));
-        }
+        else if (result.errors?.length) sink.error?.(apiError(result.errors[0] as GraphQLError));
       },
       error: (e) => {
-        if (Array.isArray(e) && e.length) {
-          const first = e[0] as { message: string; extensions?: { code?: string } };
-          sink.error?.(new ApiError(first.extensions?.code ?? 'INTERNAL', first.message));
-        }
+        if (Array.isArray(e) && e.length) sink.error?.(apiError(e[0] as GraphQLError));
       },
       complete: () => {},
     },

@@ -155,6 +155,16 @@ export const CompanyDocument = graphql(`
       impact
       at
     }
+    dividends(symbol: $symbol, limit: 20) {
+      id
+      amountPerShare
+      declaredAt
+      recordTime
+      payTime
+      status
+      total
+      note
+    }
   }
 `);
 
@@ -292,6 +302,11 @@ export const PortfolioDocument = graphql(`
         symbol
         name
       }
+      riskLimits {
+        maxOrderValue
+        maxPositionPercent
+        maxOpenOrders
+      }
       holdings {
         symbol
         quantity
@@ -335,6 +350,12 @@ export const PortfolioDocument = graphql(`
         acquiredAt
         soldAt
       }
+      dividends {
+        symbol
+        amount
+        paidAt
+      }
+      dividendIncome
     }
     ledger(limit: $ledger) {
       id
@@ -382,6 +403,36 @@ export const OrdersDocument = graphql(`
 export const MyOrdersSubscription = graphql(`
   subscription MyOrders {
     myOrders {
+      id
+      symbol
+      side
+      type
+      timeInForce
+      quantity
+      filledQuantity
+      remainingQuantity
+      limitPrice
+      stopPrice
+      averageFillPrice
+      status
+      reason
+      createdAt
+      updatedAt
+      fills {
+        tradeId
+        price
+        quantity
+        fee
+        tax
+        executedAt
+      }
+    }
+  }
+`);
+
+export const AmendOrderDocument = graphql(`
+  mutation AmendOrder($id: ID!, $quantity: Long, $limitPrice: Decimal, $stopPrice: Decimal, $clientOrderId: String) {
+    amendOrder(id: $id, quantity: $quantity, limitPrice: $limitPrice, stopPrice: $stopPrice, clientOrderId: $clientOrderId) {
       id
       symbol
       side
@@ -625,6 +676,138 @@ export const MeDocument = graphql(`
       username
       displayName
       role
+    }
+  }
+`);
+
+export const CompetitionsDocument = graphql(`
+  query Competitions($signedIn: Boolean!) {
+    competitions {
+      id
+      name
+      startTime
+      endTime
+      status
+      startingCash
+      symbols
+      joinCode
+    }
+    myCompetitions @include(if: $signedIn) {
+      accountId
+      joinedAt
+      competition {
+        id
+      }
+    }
+    companies {
+      symbol
+    }
+  }
+`);
+
+export const CompetitionDocument = graphql(`
+  query Competition($id: ID!, $signedIn: Boolean!) {
+    competition(id: $id) {
+      id
+      name
+      startingCash
+      startTime
+      endTime
+      symbols
+      status
+      commission
+      minCommission
+      sellTax
+      riskLimits {
+        maxOrderValue
+        maxPositionPercent
+        maxOpenOrders
+      }
+      joinCode
+    }
+    myCompetitions @include(if: $signedIn) {
+      accountId
+      competition {
+        id
+      }
+    }
+  }
+`);
+
+export const CompetitionStandingsSubscription = graphql(`
+  subscription CompetitionStandings($id: ID!, $top: Int!) {
+    competitionStandings(id: $id, top: $top) {
+      rank
+      accountId
+      displayName
+      equity
+      returnPercent
+      sharpeRatio
+      maxDrawdown
+    }
+  }
+`);
+
+export const CreateCompetitionDocument = graphql(`
+  mutation CreateCompetition($input: CreateCompetitionInput!) {
+    createCompetition(input: $input) {
+      id
+      name
+      joinCode
+      status
+    }
+  }
+`);
+
+export const JoinCompetitionDocument = graphql(`
+  mutation JoinCompetition($code: String!) {
+    joinCompetition(code: $code) {
+      accountId
+      competition {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const CompetitionTokenDocument = graphql(`
+  mutation CompetitionToken($competitionId: ID!) {
+    competitionToken(competitionId: $competitionId) {
+      accessToken
+      refreshToken
+      expiresAt
+      account {
+        id
+        username
+        displayName
+        role
+      }
+    }
+  }
+`);
+
+export const PerformanceDocument = graphql(`
+  query Performance($from: DateTime, $to: DateTime, $riskFreeRate: Decimal) {
+    myPerformance(from: $from, to: $to, riskFreeRate: $riskFreeRate) {
+      from
+      to
+      equityCurve {
+        at
+        equity
+      }
+      totalReturn
+      volatility
+      sharpeRatio
+      maxDrawdown {
+        fraction
+        peakAt
+        troughAt
+        recoveredAt
+      }
+      winRate
+      turnover
+      riskFreeRate
     }
   }
 `);

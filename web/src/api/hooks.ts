@@ -10,6 +10,14 @@ export function useAccount() {
   );
 }
 
+/** The competition whose account the session trades as, null on the main account. */
+export function useCompetitionSeat() {
+  return useSyncExternalStore(
+    (l) => session.subscribe(l),
+    () => session.competition,
+  );
+}
+
 export function useLink() {
   return useSyncExternalStore(connection.subscribe, connection.link);
 }

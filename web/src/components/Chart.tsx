@@ -1,11 +1,25 @@
 import { useEffect, useRef } from 'react';
-import { CandlestickSeries, ColorType, createChart, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import { AreaSeries, CandlestickSeries, ColorType, createChart, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { Candle } from '../lib/book';
-import { toChartNumber } from '../lib/money';
+import { toChartNumber, type Decimal } from '../lib/money';
+
+function newChart(box: HTMLElement): IChartApi {
+  return createChart(box, {
+    autoSize: true,
+    layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#9aa4b2', fontFamily: 'inherit' },
+    grid: { vertLines: { color: '#1f2733' }, horzLines: { color: '#1f2733' } },
+    timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2a3441', rightOffset: 6, barSpacing: 10 },
+    rightPriceScale: { borderColor: '#2a3441' },
+  });
+}
+
+function seconds(at: string): UTCTimestamp {
+  return (Date.parse(at) / 1000) as UTCTimestamp;
+}
 
 function point(c: Candle) {
   return {
-    time: (Date.parse(c.start) / 1000) as UTCTimestamp,
+    time: seconds(c.start),
     open: toChartNumber(c.open),
     high: toChartNumber(c.high),
     low: toChartNumber(c.low),
@@ -22,13 +36,7 @@ export function CandleChart({ candles, resetKey }: { candles: Candle[]; resetKey
 
   useEffect(() => {
     if (!box.current) return;
-    const c = createChart(box.current, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#9aa4b2', fontFamily: 'inherit' },
-      grid: { vertLines: { color: '#1f2733' }, horzLines: { color: '#1f2733' } },
-      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2a3441', rightOffset: 6, barSpacing: 10 },
-      rightPriceScale: { borderColor: '#2a3441' },
-    });
+    const c = newChart(box.current);
     series.current = c.addSeries(CandlestickSeries, {
       upColor: '#2fbf71',
       downColor: '#e5534b',
@@ -61,4 +69,36 @@ export function CandleChart({ candles, resetKey }: { candles: Candle[]; resetKey
   }, [candles, resetKey]);
 
   return <div className="chart" ref={box} data-testid="chart" />;
+}
+
+/** An equity curve, oldest point first, scaled to fit. */
+export function EquityChart({ points }: { points: { at: string; equity: Decimal }[] }) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<IChartApi | null>(null);
+  const series = useRef<ISeriesApi<'Area'> | null>(null);
+
+  useEffect(() => {
+    if (!box.current) return;
+    const c = newChart(box.current);
+    series.current = c.addSeries(AreaSeries, {
+      lineColor: '#4f9dff',
+      topColor: 'rgba(79, 157, 255, 0.35)',
+      bottomColor: 'rgba(79, 157, 255, 0.02)',
+      lineWidth: 2,
+      priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
+    });
+    chart.current = c;
+    return () => {
+      c.remove();
+      chart.current = null;
+      series.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    series.current?.setData(points.map((p) => ({ time: seconds(p.at), value: toChartNumber(p.equity) })));
+    chart.current?.timeScale().fitContent();
+  }, [points]);
+
+  return <div className="chart equity-chart" ref={box} data-testid="equity-chart" />;
 }

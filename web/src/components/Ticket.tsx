@@ -6,6 +6,7 @@ import { useAccount, useQuery } from '../api/hooks';
 import { describe, ticketField, type TicketField } from '../lib/errors';
 import { estimate, needsLimit, needsStop, validate, type OrderKind, type Side } from '../lib/estimate';
 import { formatMoney, sum, type Decimal } from '../lib/money';
+import { newClientOrderId } from '../lib/orders';
 import { Num } from './ui';
 
 const TYPES: OrderKind[] = ['MARKET', 'LIMIT', 'STOP', 'STOP_LIMIT'];
@@ -89,7 +90,11 @@ export function Ticket({ symbol, tickSize, halted, bid, ask, last }: TicketProps
       me.reload();
     } catch (err) {
       const error = err instanceof ApiError ? err : new ApiError('INTERNAL', String(err));
-      setServerError({ field: ticketField(error.code, error.message), text: describe(error.code, error.message), code: error.code });
+      setServerError({
+        field: ticketField(error.code, error.message, error.extensions),
+        text: describe(error.code, error.message, error.extensions),
+        code: error.code,
+      });
       me.reload();
     } finally {
       setBusy(false);
@@ -219,9 +224,4 @@ export function Ticket({ symbol, tickSize, halted, bid, ask, last }: TicketProps
       </button>
     </form>
   );
-}
-
-/** 128 random bits in hex; getRandomValues works over plain HTTP too (a class on a LAN), randomUUID does not. */
-function newClientOrderId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,11 +1,29 @@
 import type { ReactNode } from 'react';
-import { formatMoney, formatPercent, formatSigned, sign, type Decimal } from '../lib/money';
+import { formatFraction, formatMoney, formatPercent, formatSigned, sign, type Decimal } from '../lib/money';
 import { ApiError } from '../api/client';
 import { describe } from '../lib/errors';
 
-/** A number in tabular figures, coloured by sign when `signed`. */
-export function Num({ value, signed, percent, places }: { value: Decimal | null | undefined; signed?: boolean; percent?: boolean; places?: number }) {
-  const text = percent ? formatPercent(value) : signed ? formatSigned(value, places) : formatMoney(value, places);
+/** A number in tabular figures, coloured by sign when `signed`; `percent` is already in percent, `fraction` is a ratio shown as one. */
+export function Num({
+  value,
+  signed,
+  percent,
+  fraction,
+  places,
+}: {
+  value: Decimal | null | undefined;
+  signed?: boolean;
+  percent?: boolean;
+  fraction?: boolean;
+  places?: number;
+}) {
+  const text = percent
+    ? formatPercent(value)
+    : fraction
+      ? formatFraction(value, signed, places)
+      : signed
+        ? formatSigned(value, places)
+        : formatMoney(value, places);
   const s = signed || percent ? sign(value) : 0;
   return <span className={`num ${s > 0 ? 'up' : s < 0 ? 'down' : ''}`}>{text}</span>;
 }
@@ -18,8 +36,22 @@ export function ErrorNote({ error }: { error: ApiError | null | undefined }) {
   if (!error) return null;
   return (
     <p className="error" role="alert" data-code={error.code}>
-      {describe(error.code, error.message)}
+      {describe(error.code, error.message, error.extensions)}
     </p>
+  );
+}
+
+/** How the last action went: its error in words, or what it did. */
+export function Outcome({ action }: { action: { error: ApiError | null; done: string | null } }) {
+  return (
+    <>
+      <ErrorNote error={action.error} />
+      {action.done && (
+        <p className="ok" role="status">
+          {action.done}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -37,13 +69,15 @@ export function Panel({ title, children, actions, className }: { title: ReactNod
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dayTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 
-export function Time({ at, full }: { at: string | null | undefined; full?: boolean }) {
+/** A time of day; `full` with the date, `short` with the day but not the year. */
+export function Time({ at, full, short }: { at: string | null | undefined; full?: boolean; short?: boolean }) {
   if (!at) return <span className="num">—</span>;
   const d = new Date(at);
   return (
     <time className="num" dateTime={at}>
-      {full ? dateTime.format(d) : time.format(d)}
+      {full ? dateTime.format(d) : short ? dayTime.format(d) : time.format(d)}
     </time>
   );
 }

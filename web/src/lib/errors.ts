@@ -1,4 +1,6 @@
 // The API's error codes in words, and which ticket field each concerns.
+import { formatMoney } from './money';
+
 export const CODE_WORDS: Record<string, string> = {
   UNAUTHENTICATED: 'Please sign in again.',
   FORBIDDEN: 'Your role may not do this.',
@@ -8,34 +10,63 @@ export const CODE_WORDS: Record<string, string> = {
   INSUFFICIENT_FUNDS: 'Not enough available cash for this order (price × quantity plus commission).',
   INSUFFICIENT_SHARES: 'Not enough available shares to sell.',
   MARKET_HALTED: 'Trading in this symbol is halted.',
+  RISK_LIMIT: 'This order is over a risk limit of your account.',
   RATE_LIMITED: 'Too many requests; wait a moment.',
   SCRIPT_ERROR: 'The script does not compile.',
   INTERNAL: 'The server failed; try again.',
   NETWORK: 'The server cannot be reached.',
 };
 
+/** An error's `extensions` besides its code (a RISK_LIMIT's `limit` and `limitValue`). */
+export type Extensions = Record<string, unknown>;
+
 export type TicketField = 'quantity' | 'limitPrice' | 'stopPrice' | 'form';
 
 /** The ticket field a server error is shown beside. */
-export function ticketField(code: string, message: string): TicketField {
+export function ticketField(code: string, message: string, extensions: Extensions = {}): TicketField {
   switch (code) {
     case 'INSUFFICIENT_FUNDS':
     case 'INSUFFICIENT_SHARES':
       return 'quantity';
+    case 'RISK_LIMIT':
+      return extensions.limit === 'maxOpenOrders' ? 'form' : 'quantity';
     case 'BAD_USER_INPUT':
       if (/stop/i.test(message)) return 'stopPrice';
       if (/tick|price|band/i.test(message)) return 'limitPrice';
-      if (/quantity/i.test(message)) return 'quantity';
+      if (/quantity|shares/i.test(message)) return 'quantity';
       return 'form';
     default:
       return 'form';
   }
 }
 
-export function describe(code: string, message: string): string {
+/** A RISK_LIMIT refusal in words: which limit, at what setting. */
+export function riskLimitWords(limit: unknown, value: unknown): string {
+  const setting = typeof value === 'string' ? value : null;
+  if (setting === null) return CODE_WORDS.RISK_LIMIT;
+  switch (limit) {
+    case 'maxOrderValue':
+      return `Over your risk limit: one order may be worth at most ${formatMoney(setting)} at the worst price it can trade at.`;
+    case 'maxPositionPercent':
+      return `Over your risk limit: a holding of one company may be at most ${setting}% of your equity, open buys included.`;
+    case 'maxOpenOrders':
+      return `Over your risk limit: at most ${setting} open order${setting === '1' ? '' : 's'} at once; cancel one first.`;
+    default:
+      return CODE_WORDS.RISK_LIMIT;
+  }
+}
+
+function sentence(message: string): string {
+  return `${message[0].toUpperCase()}${message.slice(1)}`;
+}
+
+export function describe(code: string, message: string, extensions: Extensions = {}): string {
+  if (code === 'RISK_LIMIT') return riskLimitWords(extensions.limit, extensions.limitValue);
+  // A competition account's window and symbols: the server's words say which.
+  if ((code === 'MARKET_HALTED' || code === 'FORBIDDEN') && /competition/i.test(message)) return sentence(message);
   const words = CODE_WORDS[code];
   if (code === 'BAD_USER_INPUT' || code === 'CONFLICT' || code === 'NOT_FOUND' || !words) {
-    return message ? `${message[0].toUpperCase()}${message.slice(1)}` : (words ?? code);
+    return message ? sentence(message) : (words ?? code);
   }
   return words;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, formatPercent, formatShare, formatSigned, isDecimal, onTick, sum, toCents, big } from './money';
+import { formatFraction, formatMoney, placesOf, formatPercent, formatShare, formatSigned, isDecimal, onTick, sum, toCents, big } from './money';
 
 describe('money', () => {
   it('formats decimal strings exactly with groups', () => {
@@ -15,6 +15,21 @@ describe('money', () => {
     expect(formatSigned('0')).toBe('0.00');
     expect(formatPercent('1.234')).toBe('+1.23%');
     expect(formatShare('0.25')).toBe('25.0%');
+  });
+  it('shows per-share amounts to their last place', () => {
+    expect(formatMoney('0.125', placesOf('0.125'))).toBe('0.125');
+    expect(formatMoney('1.5', placesOf('1.5'))).toBe('1.50');
+    expect(placesOf('2')).toBe(2);
+    expect(placesOf('0.000001')).toBe(6);
+  });
+  it('shows fractions as percents, exactly', () => {
+    expect(formatFraction('0.052345')).toBe('5.23%');
+    expect(formatFraction('-0.0123456789', true)).toBe('−1.23%');
+    expect(formatFraction('0.1', true)).toBe('+10.00%');
+    expect(formatFraction('0.000045')).toBe('0.00%');
+    expect(formatFraction('0.000055')).toBe('0.01%');
+    expect(formatFraction('12.5')).toBe('1,250.00%');
+    expect(formatFraction(null)).toBe('—');
   });
   it('adds without float error', () => {
     expect(sum(['0.10', '0.20']).toFixed(2)).toBe('0.30');

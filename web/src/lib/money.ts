@@ -33,6 +33,11 @@ export function formatMoney(value: Decimal | Big | null | undefined, places = 2)
   return negative ? `−${text}` : text;
 }
 
+/** The decimal places to show `value` exactly, at least `min` ("0.125" → 3): per-share dividends have up to six. */
+export function placesOf(value: Decimal, min = 2): number {
+  return Math.max(min, value.split('.')[1]?.length ?? 0);
+}
+
 /** With an explicit sign: "+12.30", "−4.00", "0.00". */
 export function formatSigned(value: Decimal | Big | null | undefined, places = 2): string {
   if (value === null || value === undefined || value === '') return '—';
@@ -45,6 +50,13 @@ export function formatSigned(value: Decimal | Big | null | undefined, places = 2
 export function formatPercent(value: Decimal | null | undefined): string {
   if (value === null || value === undefined) return '—';
   return `${formatSigned(value, 2)}%`;
+}
+
+/** A fraction as a percent: "0.052345" → "5.23%", signed "+5.23%" (ratios from the API are fractions). */
+export function formatFraction(value: Decimal | null | undefined, signed = false, places = 2): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const percent = big(value).times(100);
+  return `${signed ? formatSigned(percent, places) : formatMoney(percent, places)}%`;
 }
 
 /** A share 0..1 as a percent ("0.25" → "25.0%"). */

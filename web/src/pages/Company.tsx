@@ -7,7 +7,7 @@ import { CandleChart } from '../components/Chart';
 import { Ticket } from '../components/Ticket';
 import { Count, ErrorNote, Num, Panel, Time } from '../components/ui';
 import { applyBooks, applyTrade, ladderRows, mergeTape, spread, type Book, type Candle, type Interval, type Trade } from '../lib/book';
-import { formatMoney } from '../lib/money';
+import { formatMoney, placesOf } from '../lib/money';
 
 const INTERVALS: Interval[] = ['M1', 'M5', 'M15', 'H1', 'D1'];
 
@@ -246,6 +246,52 @@ export default function CompanyPage({ symbol }: { symbol: string }) {
                     </td>
                   </tr>
                 ))}
+              </tbody>
+            </table>
+          </div>
+          <h3>Dividends</h3>
+          <div className="table-wrap">
+            <table className="grid compact" data-testid="dividends">
+              <thead>
+                <tr>
+                  <th className="r">Per share</th>
+                  <th>Record</th>
+                  <th className="hide-sm">Pay</th>
+                  <th>Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(data?.dividends ?? []).map((d) => (
+                  <tr key={d.id} data-dividend={d.id} data-status={d.status}>
+                    <td className="r">
+                      <Num value={d.amountPerShare} places={placesOf(d.amountPerShare)} />
+                    </td>
+                    <td>
+                      <Time at={d.recordTime} full />
+                    </td>
+                    <td className="hide-sm">
+                      <Time at={d.payTime} full />
+                    </td>
+                    <td>
+                      <span className={`badge ${d.status === 'PAID' ? 'ok' : d.status === 'CANCELLED' ? 'warn' : ''}`} title={d.note ?? undefined}>
+                        {d.status.toLowerCase()}
+                      </span>
+                      {d.total && (
+                        <span className="muted small">
+                          {' '}
+                          total <Num value={d.total} />
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+                {data && data.dividends.length === 0 && (
+                  <tr>
+                    <td colSpan={4} className="muted">
+                      No dividends declared.
+                    </td>
+                  </tr>
+                )}
               </tbody>
             </table>
           </div>

@@ -12,23 +12,10 @@ import {
   UpdateSectorDocument,
 } from '../api/documents';
 import { useAccount, useQuery } from '../api/hooks';
-import { ErrorNote, Panel } from '../components/ui';
+import { Outcome, Panel } from '../components/ui';
 import { useAction } from '../components/useAction';
 
 type Action = ReturnType<typeof useAction>;
-
-function Outcome({ action }: { action: Action }) {
-  return (
-    <>
-      <ErrorNote error={action.error} />
-      {action.done && (
-        <p className="ok" role="status">
-          {action.done}
-        </p>
-      )}
-    </>
-  );
-}
 
 function Form({ action, onSubmit, children, label }: { action: Action; onSubmit: () => Promise<string>; children: ReactNode; label: string }) {
   return (

@@ -1,9 +1,12 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { ApiError, gql } from '../api/client';
-import { CancelOrderDocument, MyOrdersSubscription, OrdersDocument } from '../api/documents';
+import { AmendOrderDocument, CancelOrderDocument, MyOrdersSubscription, OrdersDocument } from '../api/documents';
 import { useQuery, useSubscription } from '../api/hooks';
 import { Count, ErrorNote, Num, Panel, Time } from '../components/ui';
+import { describe, ticketField, type TicketField } from '../lib/errors';
+import { needsLimit, needsStop } from '../lib/estimate';
+import { amendChanges, amendForm, amendOutcome, newClientOrderId, type AmendErrors, type AmendForm } from '../lib/orders';
 import type { OrdersQuery } from '../../generated/graphql';
 
 type Order = OrdersQuery['myOrders'][number];
@@ -34,11 +37,104 @@ function price(o: Order) {
   );
 }
 
+/** The inline form that amends an open order: its new total quantity and, where its type has them, its prices. */
+function AmendRow({ order, onAmended, onClose }: { order: Order; onAmended: (answer: Order) => void; onClose: () => void }) {
+  const [form, setForm] = useState<AmendForm>(() => amendForm(order));
+  const [errors, setErrors] = useState<AmendErrors>({});
+  const [serverError, setServerError] = useState<{ field: TicketField; text: string; code: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  // A server error concerns the form as it was sent: editing it clears it.
+  useEffect(() => setServerError(null), [form]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    const checked = amendChanges(order, form);
+    if ('errors' in checked) {
+      setErrors(checked.errors);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const answer = await gql(AmendOrderDocument, { id: order.id, ...checked.changes, clientOrderId: newClientOrderId() });
+      onAmended(answer.amendOrder);
+    } catch (err) {
+      const error = err instanceof ApiError ? err : new ApiError('INTERNAL', String(err));
+      setServerError({
+        field: ticketField(error.code, error.message, error.extensions),
+        text: describe(error.code, error.message, error.extensions),
+        code: error.code,
+      });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const fieldError = (field: TicketField) => {
+    const local = errors[field];
+    const server = serverError?.field === field ? serverError : null;
+    if (!local && !server) return null;
+    return (
+      <span className="field-error" role="alert" id={`amend-${field}-error`} data-code={server?.code}>
+        {local ?? server?.text}
+      </span>
+    );
+  };
+  const input = (field: keyof AmendForm, label: string, inputMode: 'numeric' | 'decimal') => (
+    <label>
+      {label}
+      <input
+        name={field}
+        inputMode={inputMode}
+        autoFocus={field === 'quantity'}
+        value={form[field]}
+        onChange={(e) => setForm({ ...form, [field]: e.target.value })}
+        aria-invalid={!!fieldError(field)}
+        aria-describedby={`amend-${field}-error`}
+      />
+      {fieldError(field)}
+    </label>
+  );
+  return (
+    <tr className="amend-row">
+      <td colSpan={8}>
+        <form
+          className="inline amend"
+          aria-label={`Amend order ${order.id}`}
+          onSubmit={submit}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') onClose();
+          }}
+        >
+          {input('quantity', `Total quantity (${order.filledQuantity.toLocaleString('en-US')} filled)`, 'numeric')}
+          {needsLimit(order.type) && input('limitPrice', 'Limit price', 'decimal')}
+          {needsStop(order.type) && input('stopPrice', 'Stop price', 'decimal')}
+          <div className="buttons">
+            <button type="submit" disabled={busy}>
+              {busy ? 'Sending…' : 'Amend order'}
+            </button>
+            <button type="button" className="secondary" onClick={onClose}>
+              Close
+            </button>
+          </div>
+          {fieldError('form')}
+          <p className="muted small hint">
+            A smaller quantity keeps the order&apos;s place in the book; a new price or a larger quantity replaces it with a new order.
+          </p>
+        </form>
+      </td>
+    </tr>
+  );
+}
+
 export default function OrdersPage() {
   const { data, error } = useQuery(OrdersDocument);
   const [orders, setOrders] = useState<Map<string, Order>>(new Map());
   const [cancelError, setCancelError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [amending, setAmending] = useState<string | null>(null);
+  const [amended, setAmended] = useState<string | null>(null);
   useEffect(() => {
     if (data) setOrders((m) => applyOrders(m, data.myOrders));
   }, [data]);
@@ -53,6 +149,12 @@ export default function OrdersPage() {
   const all = [...orders.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : Number(b.id) - Number(a.id)));
   const open = all.filter((o) => OPEN.has(o.status));
   const done = all.filter((o) => !OPEN.has(o.status));
+  function onAmended(before: Order, answer: Order) {
+    setAmending(null);
+    setAmended(amendOutcome(before.id, answer));
+    // A replacement ends the amended order: the stream says so too, later.
+    setOrders((m) => applyOrders(m, answer.id === before.id ? [answer] : [{ ...before, status: 'CANCELLED' }, answer]));
+  }
   async function cancel(id: string) {
     setBusy(id);
     setCancelError(null);
@@ -73,6 +175,11 @@ export default function OrdersPage() {
       <ErrorNote error={error} />
       <Panel title="Open orders">
         <ErrorNote error={cancelError} />
+        {amended && (
+          <p className="ok" role="status" data-testid="amended">
+            {amended}
+          </p>
+        )}
         <div className="table-wrap">
           <table className="grid" data-testid="open-orders">
             <thead>
@@ -89,30 +196,51 @@ export default function OrdersPage() {
             </thead>
             <tbody>
               {open.map((o) => (
-                <tr key={o.id} data-order={o.id}>
-                  <td>
-                    <Link href={`/company/${o.symbol}`} className="sym">
-                      {o.symbol}
-                    </Link>
-                  </td>
-                  <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side.toLowerCase()}</td>
-                  <td className="hide-sm">
-                    {o.type.replace('_', ' ').toLowerCase()} {o.timeInForce}
-                  </td>
-                  <td className="r">
-                    <Count value={o.quantity} />
-                  </td>
-                  <td className="r">
-                    <Count value={o.filledQuantity} />
-                  </td>
-                  <td className="r">{price(o)}</td>
-                  <td className="hide-sm">{o.status.replace('_', ' ').toLowerCase()}</td>
-                  <td className="r">
-                    <button type="button" className="secondary small" disabled={busy === o.id} onClick={() => cancel(o.id)} aria-label={`Cancel order ${o.id}`}>
-                      Cancel
-                    </button>
-                  </td>
-                </tr>
+                <Fragment key={o.id}>
+                  <tr data-order={o.id}>
+                    <td>
+                      <Link href={`/company/${o.symbol}`} className="sym">
+                        {o.symbol}
+                      </Link>
+                    </td>
+                    <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side.toLowerCase()}</td>
+                    <td className="hide-sm">
+                      {o.type.replace('_', ' ').toLowerCase()} {o.timeInForce}
+                    </td>
+                    <td className="r">
+                      <Count value={o.quantity} />
+                    </td>
+                    <td className="r">
+                      <Count value={o.filledQuantity} />
+                    </td>
+                    <td className="r">{price(o)}</td>
+                    <td className="hide-sm">{o.status.replace('_', ' ').toLowerCase()}</td>
+                    <td className="r actions">
+                      <button
+                        type="button"
+                        className="secondary small"
+                        aria-expanded={amending === o.id}
+                        onClick={() => {
+                          setAmended(null);
+                          setAmending(amending === o.id ? null : o.id);
+                        }}
+                        aria-label={`Amend order ${o.id}`}
+                      >
+                        Amend
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        disabled={busy === o.id}
+                        onClick={() => cancel(o.id)}
+                        aria-label={`Cancel order ${o.id}`}
+                      >
+                        Cancel
+                      </button>
+                    </td>
+                  </tr>
+                  {amending === o.id && <AmendRow order={o} onAmended={(answer) => onAmended(o, answer)} onClose={() => setAmending(null)} />}
+                </Fragment>
               ))}
               {open.length === 0 && (
                 <tr>

@@ -2,9 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { ApiError, gql } from '../api/client';
 import { DepositDocument, PortfolioDocument, WithdrawDocument } from '../api/documents';
-import { useQuery } from '../api/hooks';
+import { useCompetitionSeat, useQuery } from '../api/hooks';
 import { useQuotes } from '../api/useQuotes';
 import { Count, ErrorNote, Num, Panel, Time } from '../components/ui';
+import { limitsInWords } from '../lib/competitions';
 import { formatShare, isDecimal } from '../lib/money';
 import { equity, value } from '../lib/portfolio';
 
@@ -51,6 +52,7 @@ function CashForm({ onDone }: { onDone: () => void }) {
 }
 
 export default function PortfolioPage() {
+  const seat = useCompetitionSeat();
   const year = new Date().getUTCFullYear();
   const [page, setPage] = useState(0);
   const { data, error, reload } = useQuery(PortfolioDocument, { year, ledger: (page + 1) * PAGE + 1 });
@@ -62,6 +64,7 @@ export default function PortfolioPage() {
   const rows = ledger.slice(page * PAGE, page * PAGE + PAGE);
   const more = ledger.length > (page + 1) * PAGE;
   const gains = data?.capitalGains;
+  const limits = me ? limitsInWords(me.riskLimits) : [];
   return (
     <div className="page portfolio">
       <ErrorNote error={error} />
@@ -114,7 +117,18 @@ export default function PortfolioPage() {
           )
         }
       >
-        <CashForm onDone={reload} />
+        {seat ? (
+          <p className="muted" data-testid="competition-cash">
+            This account is funded by {seat.name}: it takes no deposits or withdrawals.
+          </p>
+        ) : (
+          <CashForm onDone={reload} />
+        )}
+        {limits.length > 0 && (
+          <p className="muted small" data-testid="risk-limits">
+            Risk limits on this account: {limits.join('; ')}.
+          </p>
+        )}
       </Panel>
       <div className="two">
         <Panel title="Holdings">
@@ -237,6 +251,10 @@ export default function PortfolioPage() {
               <dd>
                 <Num value={gains.estimatedTax} />
               </dd>
+              <dt>Dividend income</dt>
+              <dd data-testid="dividend-income">
+                <Num value={gains.dividendIncome} />
+              </dd>
             </dl>
           )}
           <h3>Realized gains</h3>
@@ -277,6 +295,38 @@ export default function PortfolioPage() {
                   <tr>
                     <td colSpan={6} className="muted">
                       No sales this year.
+                    </td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
+          <h3>Dividends received</h3>
+          <div className="table-wrap">
+            <table className="grid compact" data-testid="dividends-received">
+              <thead>
+                <tr>
+                  <th>Symbol</th>
+                  <th>Paid</th>
+                  <th className="r">Amount</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(gains?.dividends ?? []).map((d, i) => (
+                  <tr key={i}>
+                    <td>{d.symbol}</td>
+                    <td>
+                      <Time at={d.paidAt} full />
+                    </td>
+                    <td className="r">
+                      <Num value={d.amount} />
+                    </td>
+                  </tr>
+                ))}
+                {gains && gains.dividends.length === 0 && (
+                  <tr>
+                    <td colSpan={3} className="muted">
+                      No dividends this year.
                     </td>
                   </tr>
                 )}
