@@ -151,6 +151,22 @@ impl Alerts {
             .collect()
     }
 
+    /// Stops waiting on every alert of `symbol` (it was delisted): them,
+    /// by id.
+    pub fn remove_symbol(&mut self, symbol: Symbol) -> Vec<Alert> {
+        let Some(levels) = self.by_symbol.get(&symbol) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<AlertId> = levels
+            .above
+            .iter()
+            .chain(&levels.below)
+            .map(|&(_, id)| id)
+            .collect();
+        ids.sort_unstable();
+        ids.into_iter().filter_map(|id| self.remove(id)).collect()
+    }
+
     /// How many alerts `owner` has waiting.
     pub fn waiting_of(&self, owner: AccountId) -> usize {
         self.per_owner.get(&owner).copied().unwrap_or(0)
@@ -248,6 +264,25 @@ mod tests {
         assert_eq!(alerts.remove(AlertId(1)), None);
         assert!(alerts.on_trade(sym("ACME"), Money(1)).is_empty());
         assert!(alerts.is_empty());
+        alerts.check_invariants().unwrap();
+    }
+
+    #[test]
+    fn a_delisted_symbol_takes_its_alerts_with_it() {
+        let mut alerts = Alerts::default();
+        alerts.insert(alert(3, 7, "ACME", Trigger::AtOrBelow(Money(500))));
+        alerts.insert(alert(1, 8, "ACME", Trigger::AtOrAbove(Money(900))));
+        alerts.insert(alert(2, 7, "BOLT", Trigger::AtOrAbove(Money(900))));
+        let gone: Vec<u64> = alerts
+            .remove_symbol(sym("ACME"))
+            .iter()
+            .map(|a| a.id.0)
+            .collect();
+        assert_eq!(gone, vec![1, 3]);
+        assert!(alerts.on_trade(sym("ACME"), Money(1_000)).is_empty());
+        assert_eq!(alerts.waiting_of(AccountId(7)), 1);
+        assert_eq!(alerts.waiting_of(AccountId(8)), 0);
+        assert!(alerts.remove_symbol(sym("ACME")).is_empty());
         alerts.check_invariants().unwrap();
     }
 

@@ -61,6 +61,18 @@ impl AlertDesk {
         self.core().remove(AlertId(id as u64)).is_some()
     }
 
+    /// Cancels every waiting alert of a delisted symbol: a symbol listed
+    /// again later starts without them.
+    pub async fn cancel_symbol(
+        &self,
+        db: &DatabaseConnection,
+        symbol: Symbol,
+        at: i64,
+    ) -> Result<(), DbErr> {
+        self.core().remove_symbol(symbol);
+        alerts::cancel_symbol(db, symbol.as_str(), at).await
+    }
+
     pub fn waiting_of(&self, account: i64) -> usize {
         self.core().waiting_of(AccountId(account as u64))
     }

@@ -380,6 +380,23 @@ async fn alerts_fire_once_on_the_trade_that_reaches_them(backend: Backend) {
         .await;
     assert_eq!(over, "BAD_USER_INPUT");
     assert_eq!(my_alerts(&app, &bob, "ACTIVE").await.len(), 100);
+
+    // Delisting cancels what still waits on the symbol.
+    app.admin_mutation(
+        "mutation { delistCompany(symbol: \"ALRT\") { listed } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(my_alerts(&app, &bob, "ACTIVE").await.len(), 0);
+    assert_eq!(my_alerts(&app, &bob, "CANCELLED").await.len(), 100);
+    let refused = app
+        .error_code(
+            &create_alert(),
+            json!({ "s": "ALRT", "k": "PRICE_ABOVE", "l": "200" }),
+            Some(&bob.token),
+        )
+        .await;
+    assert_eq!(refused, "NOT_FOUND");
 }
 
 async fn indicators_are_computed_over_the_candles(backend: Backend) {

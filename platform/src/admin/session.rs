@@ -230,6 +230,10 @@ async fn delist(state: &ApiState, symbol: Symbol) -> ApiResult<AdminOutcome> {
     }
     companies::set_listed(&state.db, symbol.as_str(), false).await?;
     companies::set_halted(&state.db, symbol.as_str(), true).await?;
+    state
+        .alerts
+        .cancel_symbol(&state.db, symbol, state.now().0)
+        .await?;
     Ok(AdminOutcome::Company(listed_company(state, symbol).await?))
 }
 

@@ -72,6 +72,18 @@ pub async fn end(
     find(db, id).await
 }
 
+/// Cancels every waiting alert of `symbol` (it was delisted).
+pub async fn cancel_symbol(db: &impl ConnectionTrait, symbol: &str, at: i64) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Status, AlertStatus::Cancelled.into())
+        .col_expr(Column::EndedAt, Some(at).into())
+        .filter(Column::Symbol.eq(symbol))
+        .filter(Column::Status.eq(AlertStatus::Active))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The account's alerts in `statuses` (all when empty), newest first.
 pub async fn of_account(
     db: &impl ConnectionTrait,
