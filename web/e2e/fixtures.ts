@@ -70,6 +70,21 @@ export async function openCompany(page: Page, symbol: string) {
   await expect(page.getByTestId('available-cash')).not.toHaveText('—');
 }
 
+/** An INDIVIDUAL account made over the API, for setup the test is not about. */
+export async function register(server: Server, username: string, password = 'a long password'): Promise<{ token: string; id: string }> {
+  const data = await server.gql<{ register: { accessToken: string; account: { id: string } } }>(
+    'mutation($input: RegisterInput!) { register(input: $input) { accessToken account { id } } }',
+    { input: { username, password, displayName: username, role: 'INDIVIDUAL' } },
+  );
+  return { token: data.register.accessToken, id: data.register.account.id };
+}
+
+/** A price as shown or answered ("1,234.5") in cents. */
+export function cents(price: string): bigint {
+  const [whole, frac = '00'] = price.replace(/,/g, '').split('.');
+  return BigInt(whole) * 100n + BigInt(frac.padEnd(2, '0'));
+}
+
 /** Cents as a decimal string ("12345" → "123.45"). */
 export function centsText(cents: bigint): string {
   return `${cents / 100n}.${(cents % 100n).toString().padStart(2, '0')}`;
@@ -77,8 +92,6 @@ export function centsText(cents: bigint): string {
 
 /** A price on the book's bid side well under the best bid (`percent` of it), in cents arithmetic. */
 export async function restingBuyPrice(page: Page, percent = 90n): Promise<string> {
-  const text = (await page.getByTestId('ladder').locator('tr.bid').first().locator('td').last().innerText()).replace(/,/g, '');
-  const [whole, frac = '00'] = text.split('.');
-  const cents = BigInt(whole) * 100n + BigInt(frac.padEnd(2, '0'));
-  return centsText((cents * percent) / 100n);
+  const bid = await page.getByTestId('ladder').locator('tr.bid').first().locator('td').last().innerText();
+  return centsText((cents(bid) * percent) / 100n);
 }

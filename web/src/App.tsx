@@ -4,6 +4,7 @@ import { session } from './api/client';
 import { useAccount, useCompetitionSeat, useLink, useQuery } from './api/hooks';
 import { MeDocument } from './api/documents';
 import type { Account } from './api/auth';
+import { AlertNotices } from './components/AlertNotices';
 import { MarketPage } from './pages/Market';
 import { SignInPage, SignUpPage } from './pages/Auth';
 
@@ -17,13 +18,18 @@ const ScenariosPage = lazy(() => import('./pages/Scenarios'));
 const CompetitionsPage = lazy(() => import('./pages/Competitions'));
 const CompetitionPage = lazy(() => import('./pages/Competitions').then((m) => ({ default: m.CompetitionPage })));
 const PerformancePage = lazy(() => import('./pages/Performance'));
+const WatchlistsPage = lazy(() => import('./pages/Watchlists'));
+const AlertsPage = lazy(() => import('./pages/Alerts'));
 
 function Nav() {
   const account = useAccount();
   const [location] = useLocation();
   const staff = account?.role === 'ADMIN' || account?.role === 'INSTRUCTOR';
   const links: [string, string][] = [['/', 'Market']];
-  if (account) links.push(['/portfolio', 'Portfolio'], ['/orders', 'Orders'], ['/performance', 'Performance']);
+  if (account) {
+    links.push(['/portfolio', 'Portfolio'], ['/orders', 'Orders'], ['/performance', 'Performance']);
+    links.push(['/watchlists', 'Watchlists'], ['/alerts', 'Alerts']);
+  }
   links.push(['/leaderboards', 'Leaders'], ['/competitions', 'Competitions']);
   if (staff || account?.role === 'CORPORATE') links.push(['/control', 'Control']);
   if (staff) links.push(['/bots', 'Bots'], ['/scenarios', 'Scenarios']);
@@ -149,6 +155,7 @@ export function App() {
       <LinkState />
       <SessionWatch />
       <AccountWatch />
+      <AlertNotices />
       <main>
         <Suspense fallback={<p className="muted">Loading…</p>}>
           <Switch>
@@ -172,6 +179,16 @@ export function App() {
             <Route path="/performance">
               <RequireAccount>
                 <PerformancePage />
+              </RequireAccount>
+            </Route>
+            <Route path="/watchlists">
+              <RequireAccount>
+                <WatchlistsPage />
+              </RequireAccount>
+            </Route>
+            <Route path="/alerts">
+              <RequireAccount>
+                <AlertsPage />
               </RequireAccount>
             </Route>
             <Route path="/control">

@@ -811,3 +811,199 @@ export const PerformanceDocument = graphql(`
     }
   }
 `);
+
+export const WatchlistsDocument = graphql(`
+  query Watchlists {
+    myWatchlists {
+      id
+      name
+      symbols
+      createdAt
+      quotes {
+        symbol
+        bid
+        ask
+        last
+        open
+        high
+        low
+        volume
+        change
+        changePercent
+        at
+        sequence
+      }
+    }
+    companies {
+      symbol
+    }
+  }
+`);
+
+export const CreateWatchlistDocument = graphql(`
+  mutation CreateWatchlist($name: String!, $symbols: [String!]) {
+    createWatchlist(name: $name, symbols: $symbols) {
+      id
+      name
+      symbols
+      createdAt
+      quotes {
+        symbol
+        bid
+        ask
+        last
+        open
+        high
+        low
+        volume
+        change
+        changePercent
+        at
+        sequence
+      }
+    }
+  }
+`);
+
+export const UpdateWatchlistDocument = graphql(`
+  mutation UpdateWatchlist($id: ID!, $name: String, $symbols: [String!]) {
+    updateWatchlist(id: $id, name: $name, symbols: $symbols) {
+      id
+      name
+      symbols
+      createdAt
+      quotes {
+        symbol
+        bid
+        ask
+        last
+        open
+        high
+        low
+        volume
+        change
+        changePercent
+        at
+        sequence
+      }
+    }
+  }
+`);
+
+export const DeleteWatchlistDocument = graphql(`
+  mutation DeleteWatchlist($id: ID!) {
+    deleteWatchlist(id: $id)
+  }
+`);
+
+export const AlertsDocument = graphql(`
+  query Alerts {
+    myAlerts(status: [ACTIVE]) {
+      id
+      symbol
+      kind
+      level
+      triggerPrice
+      status
+      createdAt
+      firedAt
+      firedPrice
+      cancelledAt
+    }
+    alertHistory(limit: 50) {
+      id
+      symbol
+      kind
+      level
+      triggerPrice
+      status
+      createdAt
+      firedAt
+      firedPrice
+      cancelledAt
+    }
+    companies {
+      symbol
+      lastPrice
+      quote {
+        symbol
+        bid
+        ask
+        last
+        open
+        high
+        low
+        volume
+        change
+        changePercent
+        at
+        sequence
+      }
+    }
+  }
+`);
+
+export const CreateAlertDocument = graphql(`
+  mutation CreateAlert($symbol: String!, $kind: AlertKind!, $level: Decimal!) {
+    createAlert(symbol: $symbol, kind: $kind, level: $level) {
+      id
+      symbol
+      kind
+      level
+      triggerPrice
+      status
+      createdAt
+      firedAt
+      firedPrice
+      cancelledAt
+    }
+  }
+`);
+
+export const CancelAlertDocument = graphql(`
+  mutation CancelAlert($id: ID!) {
+    cancelAlert(id: $id) {
+      id
+      status
+      cancelledAt
+    }
+  }
+`);
+
+export const MyAlertsSubscription = graphql(`
+  subscription MyAlerts {
+    myAlerts {
+      id
+      symbol
+      kind
+      level
+      triggerPrice
+      status
+      createdAt
+      firedAt
+      firedPrice
+      cancelledAt
+    }
+  }
+`);
+
+export const IndicatorsDocument = graphql(`
+  query Indicators($symbol: String!, $interval: CandleInterval!, $overlays: [IndicatorKind!]!, $period: Int!, $withOverlays: Boolean!, $withRsi: Boolean!) {
+    overlays: indicators(symbol: $symbol, interval: $interval, kinds: $overlays, period: $period, limit: 300) @include(if: $withOverlays) {
+      kind
+      points {
+        start
+        value
+        upper
+        lower
+      }
+    }
+    rsi: indicators(symbol: $symbol, interval: $interval, kinds: [RSI], period: 14, limit: 300) @include(if: $withRsi) {
+      kind
+      points {
+        start
+        value
+      }
+    }
+  }
+`);

@@ -1,6 +1,17 @@
 import { useEffect, useRef } from 'react';
-import { AreaSeries, CandlestickSeries, ColorType, createChart, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import {
+  AreaSeries,
+  CandlestickSeries,
+  ColorType,
+  createChart,
+  LineSeries,
+  LineStyle,
+  type IChartApi,
+  type ISeriesApi,
+  type UTCTimestamp,
+} from 'lightweight-charts';
 import type { Candle } from '../lib/book';
+import { drawable, type Line } from '../lib/indicators';
 import { toChartNumber, type Decimal } from '../lib/money';
 
 function newChart(box: HTMLElement): IChartApi {
@@ -27,11 +38,54 @@ function point(c: Candle) {
   };
 }
 
-/** Candles, oldest first; the last one may be forming. */
-export function CandleChart({ candles, resetKey }: { candles: Candle[]; resetKey: string }) {
+/** RSI's overbought and oversold levels, drawn as guides in its pane. */
+const RSI_GUIDES = [70, 30];
+
+/** Draws the visible `lines` on the chart: each kept, changed, added or removed by its key; the pane below the candles only while a line is in it. */
+function drawLines(chart: IChartApi, drawn: Map<string, ISeriesApi<'Line'>>, all: Line[]) {
+  const lines = all.filter((l) => drawable(l.points));
+  const keys = new Set(lines.map((l) => l.key));
+  for (const [key, series] of drawn) {
+    if (!keys.has(key)) {
+      chart.removeSeries(series);
+      drawn.delete(key);
+    }
+  }
+  for (const line of lines) {
+    let series = drawn.get(line.key);
+    if (!series) {
+      series = chart.addSeries(
+        LineSeries,
+        {
+          color: line.color,
+          lineWidth: line.pane === 0 ? 1 : 2,
+          lineStyle: line.dashed ? LineStyle.Dashed : LineStyle.Solid,
+          priceLineVisible: false,
+          lastValueVisible: line.pane === 1,
+          crosshairMarkerVisible: false,
+          priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
+        },
+        line.pane,
+      );
+      if (line.pane === 1) {
+        for (const price of RSI_GUIDES) {
+          series.createPriceLine({ price, color: '#3a4655', lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: '' });
+        }
+        chart.panes()[1]?.setStretchFactor(0.3);
+      }
+      drawn.set(line.key, series);
+    }
+    series.setData(line.points.map((p) => ({ time: seconds(p.start), value: toChartNumber(p.value) })));
+  }
+  if (!lines.some((l) => l.pane === 1) && chart.panes().length > 1) chart.removePane(1);
+}
+
+/** Candles, oldest first; the last one may be forming; indicator `lines` over them and in a pane below. */
+export function CandleChart({ candles, resetKey, lines }: { candles: Candle[]; resetKey: string; lines: Line[] }) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const series = useRef<ISeriesApi<'Candlestick'> | null>(null);
+  const drawn = useRef(new Map<string, ISeriesApi<'Line'>>());
   const shown = useRef<{ key: string; count: number }>({ key: '', count: 0 });
 
   useEffect(() => {
@@ -47,10 +101,12 @@ export function CandleChart({ candles, resetKey }: { candles: Candle[]; resetKey
     });
     chart.current = c;
     shown.current = { key: '', count: 0 };
+    const lineSeries = drawn.current;
     return () => {
       c.remove();
       chart.current = null;
       series.current = null;
+      lineSeries.clear();
     };
   }, []);
 
@@ -68,7 +124,15 @@ export function CandleChart({ candles, resetKey }: { candles: Candle[]; resetKey
     shown.current = { key: resetKey, count: candles.length };
   }, [candles, resetKey]);
 
-  return <div className="chart" ref={box} data-testid="chart" />;
+  useEffect(() => {
+    if (chart.current) drawLines(chart.current, drawn.current, lines);
+  }, [lines]);
+
+  const drawnKeys = lines
+    .filter((l) => drawable(l.points))
+    .map((l) => l.key)
+    .join(' ');
+  return <div className="chart" ref={box} data-testid="chart" data-lines={drawnKeys} />;
 }
 
 /** An equity curve, oldest point first, scaled to fit. */

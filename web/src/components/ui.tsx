@@ -41,6 +41,30 @@ export function ErrorNote({ error }: { error: ApiError | null | undefined }) {
   );
 }
 
+/** A form field's problem: found before sending, or the server's error (with its code) in words. */
+export interface FieldProblem {
+  text: string;
+  code?: string;
+}
+
+/** A field's problem beside it; `id` is what the field's aria-describedby names. */
+export function FieldError({ id, problem }: { id: string; problem: FieldProblem | null | undefined }) {
+  if (!problem) return null;
+  return (
+    <span className="field-error" role="alert" id={id} data-code={problem.code}>
+      {problem.text}
+    </span>
+  );
+}
+
+/** A server error as the problem of the field it concerns. */
+export function problemOf<F extends string>(e: unknown, fieldOf: (code: string, message: string) => F): Partial<Record<F, FieldProblem>> {
+  const error = e instanceof ApiError ? e : new ApiError('INTERNAL', String(e));
+  const problems: Partial<Record<F, FieldProblem>> = {};
+  problems[fieldOf(error.code, error.message)] = { text: describe(error.code, error.message, error.extensions), code: error.code };
+  return problems;
+}
+
 /** How the last action went: its error in words, or what it did. */
 export function Outcome({ action }: { action: { error: ApiError | null; done: string | null } }) {
   return (
@@ -55,9 +79,22 @@ export function Outcome({ action }: { action: { error: ApiError | null; done: st
   );
 }
 
-export function Panel({ title, children, actions, className }: { title: ReactNode; children: ReactNode; actions?: ReactNode; className?: string }) {
+export function Panel({
+  title,
+  children,
+  actions,
+  className,
+  label,
+}: {
+  title: ReactNode;
+  children: ReactNode;
+  actions?: ReactNode;
+  className?: string;
+  /** Names the section for assistive technology (and tests), where the title alone would not tell it apart. */
+  label?: string;
+}) {
   return (
-    <section className={`panel ${className ?? ''}`}>
+    <section className={`panel ${className ?? ''}`} aria-label={label}>
       <div className="panel-head">
         <h2>{title}</h2>
         {actions}

@@ -1,5 +1,5 @@
 import { describe as group, expect, it } from 'vitest';
-import { describe, riskLimitWords, ticketField } from './errors';
+import { alertField, describe, riskLimitWords, ticketField, watchlistField } from './errors';
 
 group('server errors in words', () => {
   it('puts each code beside its field', () => {
@@ -32,5 +32,23 @@ group('server errors in words', () => {
     expect(describe('MARKET_HALTED', 'this account trades only while its competition runs')).toBe('This account trades only while its competition runs');
     expect(describe('FORBIDDEN', "this account's competition does not trade DYNA")).toBe("This account's competition does not trade DYNA");
     expect(describe('FORBIDDEN', 'only ADMIN may do this; you are INDIVIDUAL')).toBe('Your role may not do this.');
+  });
+  it('puts a watchlist refusal beside the name or the symbols', () => {
+    expect(watchlistField('CONFLICT', 'you already have a watchlist named "Tech"')).toBe('name');
+    expect(watchlistField('BAD_USER_INPUT', "a watchlist's name has 1 to 64 characters")).toBe('name');
+    expect(watchlistField('NOT_FOUND', 'no company is listed as ZZZZ')).toBe('symbols');
+    expect(watchlistField('NOT_FOUND', 'ACME is delisted')).toBe('symbols');
+    expect(watchlistField('BAD_USER_INPUT', 'ACME is in the list twice')).toBe('symbols');
+    expect(watchlistField('BAD_USER_INPUT', '"A!": symbol "A!" may hold only A-Z, 0-9, \'.\' and \'-\', and must start with a letter')).toBe('symbols');
+    expect(watchlistField('BAD_USER_INPUT', 'an account keeps at most 20 watchlists')).toBe('form');
+    expect(watchlistField('NOT_FOUND', 'you have no watchlist 7')).toBe('form');
+    expect(describe('CONFLICT', 'you already have a watchlist named "Tech"')).toBe('You already have a watchlist named "Tech"');
+  });
+  it('puts an alert refusal beside the symbol or the level', () => {
+    expect(alertField('NOT_FOUND', 'no company is listed as ZZZZ')).toBe('symbol');
+    expect(alertField('BAD_USER_INPUT', 'level 5.123 is a percentage with at most two decimals')).toBe('level');
+    expect(alertField('BAD_USER_INPUT', 'ACME has no reference price to change from')).toBe('level');
+    expect(alertField('BAD_USER_INPUT', 'an account has at most 100 alerts waiting')).toBe('form');
+    expect(alertField('RATE_LIMITED', 'slow down')).toBe('form');
   });
 });

@@ -1,4 +1,4 @@
-// The API's error codes in words, and which ticket field each concerns.
+// The API's error codes in words, and which field of a form each concerns.
 import { formatMoney } from './money';
 
 export const CODE_WORDS: Record<string, string> = {
@@ -35,6 +35,40 @@ export function ticketField(code: string, message: string, extensions: Extension
       if (/tick|price|band/i.test(message)) return 'limitPrice';
       if (/quantity|shares/i.test(message)) return 'quantity';
       return 'form';
+    default:
+      return 'form';
+  }
+}
+
+export type WatchlistField = 'name' | 'symbols' | 'form';
+
+/** The watchlist field a server error is shown beside: a name taken or too long, or a symbol unknown, delisted or repeated. */
+export function watchlistField(code: string, message: string): WatchlistField {
+  switch (code) {
+    case 'CONFLICT':
+      return 'name';
+    case 'NOT_FOUND':
+      return /watchlist/i.test(message) ? 'form' : 'symbols';
+    case 'BAD_USER_INPUT':
+      if (/symbol|twice/i.test(message)) return 'symbols';
+      if (/name/i.test(message)) return 'name';
+      return 'form';
+    default:
+      return 'form';
+  }
+}
+
+export type AlertField = 'symbol' | 'level' | 'form';
+
+/** The alert field a server error is shown beside: an unknown symbol, or a level the server will not take. */
+export function alertField(code: string, message: string): AlertField {
+  switch (code) {
+    case 'NOT_FOUND':
+      return 'symbol';
+    case 'BAD_USER_INPUT':
+      if (/alerts waiting/i.test(message)) return 'form';
+      if (/symbol/i.test(message)) return 'symbol';
+      return 'level';
     default:
       return 'form';
   }

@@ -1,15 +1,29 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
-import { BookSubscription, CandlesDocument, CompanyDocument, NewsSubscription, TradesSubscription } from '../api/documents';
-import { useQuery, useReconnects, useSubscription } from '../api/hooks';
+import { BookSubscription, CandlesDocument, CompanyDocument, IndicatorsDocument, NewsSubscription, TradesSubscription } from '../api/documents';
+import { useAccount, useQuery, useReconnects, useSubscription } from '../api/hooks';
 import { useQuotes } from '../api/useQuotes';
+import { AlertForm } from '../components/AlertForm';
 import { CandleChart } from '../components/Chart';
 import { Ticket } from '../components/Ticket';
 import { Count, ErrorNote, Num, Panel, Time } from '../components/ui';
 import { applyBooks, applyTrade, ladderRows, mergeTape, spread, type Book, type Candle, type Interval, type Trade } from '../lib/book';
+import {
+  indicatorLines,
+  MAX_PERIOD,
+  OVERLAY_PERIOD,
+  parsePeriod,
+  STUDIES,
+  STUDY_COLORS,
+  studyLabel,
+  undefinedStudies,
+  type Line,
+  type Study,
+} from '../lib/indicators';
 import { formatMoney, placesOf } from '../lib/money';
 
 const INTERVALS: Interval[] = ['M1', 'M5', 'M15', 'H1', 'D1'];
+const NO_LINES: Line[] = [];
 
 function Ladder({ symbol }: { symbol: string }) {
   const [book, setBook] = useState<Book | null>(null);
@@ -109,7 +123,69 @@ function Tape({ symbol, initial, onTrades }: { symbol: string; initial: Trade[];
   );
 }
 
+/** The indicators shown on the chart: toggles, the overlays' period, and a word on those the market has not traded enough candles for. */
+function IndicatorTools({
+  on,
+  onToggle,
+  period,
+  onPeriod,
+  missing,
+  interval,
+}: {
+  on: Study[];
+  onToggle: (study: Study) => void;
+  /** The last period typed that the server takes. */
+  period: number;
+  onPeriod: (period: number) => void;
+  missing: Study[];
+  interval: Interval;
+}) {
+  const [text, setText] = useState(String(period));
+  const valid = parsePeriod(text) !== null;
+  return (
+    <div className="chart-tools">
+      <div className="segmented small" role="group" aria-label="Indicators">
+        {STUDIES.map((study) => (
+          <button key={study} type="button" aria-pressed={on.includes(study)} className={on.includes(study) ? 'on' : ''} onClick={() => onToggle(study)}>
+            <span className="swatch" style={{ background: STUDY_COLORS[study] }} aria-hidden="true" />
+            {studyLabel(study, period)}
+          </button>
+        ))}
+      </div>
+      <label className="inline-label small">
+        Period
+        <input
+          name="period"
+          className="period"
+          type="number"
+          min={1}
+          max={MAX_PERIOD}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            const typed = parsePeriod(e.target.value);
+            if (typed !== null) onPeriod(typed);
+          }}
+          aria-invalid={!valid}
+          aria-describedby="period-error"
+        />
+      </label>
+      {!valid && (
+        <span className="field-error" role="alert" id="period-error">
+          a period from 1 to {MAX_PERIOD}
+        </span>
+      )}
+      {missing.length > 0 && (
+        <span className="muted small" data-testid="indicators-missing">
+          {missing.map((s) => studyLabel(s, period)).join(', ')}: not enough {interval} candles traded yet
+        </span>
+      )}
+    </div>
+  );
+}
+
 export default function CompanyPage({ symbol }: { symbol: string }) {
+  const account = useAccount();
   const { data, error } = useQuery(CompanyDocument, { symbol });
   const [interval, setChartInterval] = useState<Interval>('M1');
   const candlesQuery = useQuery(CandlesDocument, { symbol, interval });
@@ -122,6 +198,31 @@ export default function CompanyPage({ symbol }: { symbol: string }) {
     candleBase.current = lastTrade.current;
     setCandles((candlesQuery.data?.candles as Candle[]) ?? []);
   }, [candlesQuery.data]);
+  const [studies, setStudies] = useState<Study[]>([]);
+  const [period, setPeriod] = useState(OVERLAY_PERIOD);
+  const overlays = STUDIES.filter((s) => s !== 'RSI' && studies.includes(s));
+  const indicatorVariables = { symbol, interval, overlays, period, withOverlays: overlays.length > 0, withRsi: studies.includes('RSI') };
+  const indicatorKey = JSON.stringify(indicatorVariables);
+  const indicatorsQuery = useQuery(IndicatorsDocument, indicatorVariables, studies.length === 0);
+  // The lines answered for the indicators as they are asked for now: none while a new question is out.
+  const [indicators, setIndicators] = useState<{ key: string; lines: Line[]; missing: Study[] }>({ key: '', lines: [], missing: [] });
+  useEffect(() => {
+    const d = indicatorsQuery.data;
+    if (!d) return;
+    const series = [...(d.overlays ?? []), ...(d.rsi ?? [])];
+    setIndicators({ key: indicatorKey, lines: indicatorLines(series), missing: undefinedStudies(series) });
+    // Only an answer changes the lines; it answers the key asked now (useQuery drops stale answers).
+  }, [indicatorsQuery.data]);
+  const current = indicators.key === indicatorKey ? indicators : null;
+  // A candle that trades begin (not a chart loaded afresh) moves the indicators too.
+  const lastStart = candles[candles.length - 1]?.start;
+  const seen = useRef({ answer: candlesQuery.data, start: lastStart });
+  const reloadIndicators = indicatorsQuery.reload;
+  useEffect(() => {
+    const before = seen.current;
+    if (before.answer === candlesQuery.data && before.start !== undefined && lastStart !== before.start) reloadIndicators();
+    seen.current = { answer: candlesQuery.data, start: lastStart };
+  }, [candlesQuery.data, lastStart, reloadIndicators]);
   const company = data?.company;
   const quotes = useQuotes([symbol], company ? [company.quote] : []);
   const q = quotes[symbol] ?? company?.quote;
@@ -180,12 +281,21 @@ export default function CompanyPage({ symbol }: { symbol: string }) {
             </div>
           }
         >
-          <CandleChart candles={candles} resetKey={`${symbol}:${interval}:${candlesQuery.data ? 'data' : 'none'}`} />
+          <IndicatorTools
+            on={studies}
+            onToggle={(study) => setStudies((on) => (on.includes(study) ? on.filter((s) => s !== study) : [...on, study]))}
+            period={period}
+            onPeriod={setPeriod}
+            missing={current?.missing ?? []}
+            interval={interval}
+          />
+          <CandleChart candles={candles} resetKey={`${symbol}:${interval}:${candlesQuery.data ? 'data' : 'none'}`} lines={current?.lines ?? NO_LINES} />
         </Panel>
         <Panel title="Trade" className="ticket-panel">
           {company && (
             <Ticket symbol={symbol} tickSize={company.tickSize} halted={company.halted} bid={q?.bid} ask={q?.ask} last={q?.last ?? company.lastPrice} />
           )}
+          {company && account && <AlertForm symbols={[symbol]} lastOf={() => q?.last ?? company.lastPrice} />}
         </Panel>
         <Ladder symbol={symbol} />
         <Tape

@@ -5,6 +5,7 @@ import { useCompetitionSeat, useQuery } from '../api/hooks';
 import { EquityChart } from '../components/Chart';
 import { ErrorNote, Num, Panel, Time } from '../components/ui';
 import { big, formatFraction, formatMoney, isDecimal } from '../lib/money';
+import { enoughForRisk, MIN_RISK_SAMPLES } from '../lib/performance';
 import { addMinutes, fromLocalInput, toLocalInput } from '../lib/time';
 
 /** Ranges up to now, in minutes. */
@@ -86,6 +87,9 @@ export default function PerformancePage() {
   const dd = p?.maxDrawdown;
   // A fall needs two samples: with fewer there is no drawdown to speak of.
   const curved = (p?.equityCurve.length ?? 0) > 1;
+  // Too few samples: the annualised volatility and Sharpe ratio are noise, not figures.
+  const tooFew = !!p && !enoughForRisk(p.equityCurve.length);
+  const fewSamples = `needs at least ${MIN_RISK_SAMPLES} samples`;
   return (
     <div className="page performance">
       <Panel
@@ -128,11 +132,11 @@ export default function PerformancePage() {
         <Card label="Return" testid="total-return">
           <Num value={p?.totalReturn} fraction signed />
         </Card>
-        <Card label="Volatility (annualised)" testid="volatility">
-          <Num value={p?.volatility} fraction />
+        <Card label="Volatility (annualised)" testid="volatility" sub={tooFew && fewSamples}>
+          <Num value={tooFew ? null : p?.volatility} fraction />
         </Card>
-        <Card label="Sharpe ratio" testid="sharpe" sub={p && `risk-free ${formatFraction(p.riskFreeRate)} a year`}>
-          <Num value={p?.sharpeRatio} signed />
+        <Card label="Sharpe ratio" testid="sharpe" sub={p && `${tooFew ? `${fewSamples} · ` : ''}risk-free ${formatFraction(p.riskFreeRate)} a year`}>
+          <Num value={tooFew ? null : p?.sharpeRatio} signed />
         </Card>
         <Card
           label="Max drawdown"
