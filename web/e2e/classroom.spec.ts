@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { cents, centsText, deposit, expect, openCompany, register, restingBuyPrice, shot, signIn, signUp, test, uniqueName } from './fixtures';
+import { cents, centsText, deposit, expect, localInput, openCompany, register, restingBuyPrice, shot, signIn, signUp, test, uniqueName } from './fixtures';
 import { ADMIN, type Server } from './server';
 
 const PASSWORD = 'a long password';
@@ -10,13 +10,6 @@ async function login(server: Server, username: string, password = PASSWORD): Pro
     { u: username, p: password },
   );
   return data.login.accessToken;
-}
-
-/** `minutes` from now as a datetime-local value; the browser runs on this machine, in its time zone. */
-function localInput(minutes: number): string {
-  const d = new Date(Date.now() + minutes * 60_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 async function newPage(browser: Browser, baseURL: string): Promise<Page> {
@@ -53,7 +46,16 @@ test('an instructor creates a competition; a player joins with the code, trades 
   await create.getByLabel('End', { exact: true }).fill(localInput(5));
   await create.getByLabel('ACME').check();
   await create.getByLabel('BOLT').check();
+  // Fees and limits are folded away until asked for.
+  await expect(create.getByLabel('Commission %')).toBeHidden();
+  await create.getByText('Fees and risk limits (optional)').click();
+  // A commission finer than the server keeps: said beside it before anything is sent.
+  await create.getByLabel('Commission %').fill('0.00005');
   await create.getByLabel('Max order value').fill('5000.00');
+  await create.getByRole('button', { name: 'Create competition' }).click();
+  await expect(create.locator('#commission-error')).toHaveText('4 decimals at most (0.0001%)');
+  await shot(instructor, 'competitions-create-refused');
+  await create.getByLabel('Commission %').fill('0.05');
   await shot(instructor, 'competitions-create');
   await create.getByRole('button', { name: 'Create competition' }).click();
   await expect(create.getByRole('status')).toContainText(`Created ${name}: players join with the code`);
@@ -130,7 +132,11 @@ test('an instructor creates a competition; a player joins with the code, trades 
 
   await instructor.goto(`/competitions/${id}`);
   await expect(instructor.getByTestId('standings').locator('tr[data-account]')).toHaveCount(2);
-  await expect(instructor.getByTestId('rules').getByTestId('join-code')).toHaveText(code);
+  const rules = instructor.getByTestId('rules');
+  await expect(rules.getByTestId('join-code')).toHaveText(code);
+  // 0.05% typed, sent as the fraction 0.0005.
+  await expect(rules.getByText('Commission', { exact: true }).locator('xpath=following-sibling::dd[1]')).toHaveText('0.050%');
+  await expect(rules).toContainText('one order worth at most 5,000.00');
   await shot(instructor, 'competition-instructor');
   await instructor.context().close();
 

@@ -70,6 +70,13 @@ export async function openCompany(page: Page, symbol: string) {
   await expect(page.getByTestId('available-cash')).not.toHaveText('—');
 }
 
+/** `minutes` from now as a datetime-local value; the browser runs on this machine, in its time zone. */
+export function localInput(minutes: number): string {
+  const d = new Date(Date.now() + minutes * 60_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /** An INDIVIDUAL account made over the API, for setup the test is not about. */
 export async function register(server: Server, username: string, password = 'a long password'): Promise<{ token: string; id: string }> {
   const data = await server.gql<{ register: { accessToken: string; account: { id: string } } }>(

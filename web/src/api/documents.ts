@@ -565,6 +565,31 @@ export const PublishFinancialsDocument = graphql(`
     }
   }
 `);
+export const SetRiskLimitsDocument = graphql(`
+  mutation SetRiskLimits($accountId: ID!, $limits: RiskLimitsInput!) {
+    setRiskLimits(accountId: $accountId, limits: $limits) {
+      id
+      username
+      riskLimits {
+        maxOrderValue
+        maxPositionPercent
+        maxOpenOrders
+      }
+    }
+  }
+`);
+export const DeclareDividendDocument = graphql(`
+  mutation DeclareDividend($input: DeclareDividendInput!) {
+    declareDividend(input: $input) {
+      id
+      symbol
+      amountPerShare
+      recordTime
+      payTime
+      status
+    }
+  }
+`);
 
 export const BotsDocument = graphql(`
   query Bots {

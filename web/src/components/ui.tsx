@@ -1,7 +1,8 @@
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 import { formatFraction, formatMoney, formatPercent, formatSigned, sign, type Decimal } from '../lib/money';
 import { ApiError } from '../api/client';
 import { describe } from '../lib/errors';
+import { formatDateTime } from '../lib/time';
 
 /** A number in tabular figures, coloured by sign when `signed`; `percent` is already in percent, `fraction` is a ratio shown as one. */
 export function Num({
@@ -57,12 +58,40 @@ export function FieldError({ id, problem }: { id: string; problem: FieldProblem 
   );
 }
 
-/** A server error as the problem of the field it concerns. */
-export function problemOf<F extends string>(e: unknown, fieldOf: (code: string, message: string) => F): Partial<Record<F, FieldProblem>> {
+/** A server error as the problem of the field it concerns, in `words` (the codes' usual words unless a form says its own). */
+export function problemOf<F extends string>(
+  e: unknown,
+  fieldOf: (code: string, message: string) => F,
+  words: typeof describe = describe,
+): Partial<Record<F, FieldProblem>> {
   const error = e instanceof ApiError ? e : new ApiError('INTERNAL', String(e));
   const problems: Partial<Record<F, FieldProblem>> = {};
-  problems[fieldOf(error.code, error.message)] = { text: describe(error.code, error.message, error.extensions), code: error.code };
+  problems[fieldOf(error.code, error.message)] = { text: words(error.code, error.message, error.extensions), code: error.code };
   return problems;
+}
+
+/** A labelled input with its problem beside it (`<name>-error`). */
+export function Field({
+  name,
+  label,
+  value,
+  onChange,
+  problem,
+  ...input
+}: {
+  name: string;
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  problem: FieldProblem | null | undefined;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'name' | 'value' | 'onChange'>) {
+  return (
+    <label>
+      {label}
+      <input name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={!!problem} aria-describedby={`${name}-error`} {...input} />
+      <FieldError id={`${name}-error`} problem={problem} />
+    </label>
+  );
 }
 
 /** How the last action went: its error in words, or what it did. */
@@ -105,7 +134,6 @@ export function Panel({
 }
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dayTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 
 /** A time of day; `full` with the date, `short` with the day but not the year. */
@@ -114,7 +142,7 @@ export function Time({ at, full, short }: { at: string | null | undefined; full?
   const d = new Date(at);
   return (
     <time className="num" dateTime={at}>
-      {full ? dateTime.format(d) : short ? dayTime.format(d) : time.format(d)}
+      {full ? formatDateTime(at) : short ? dayTime.format(d) : time.format(d)}
     </time>
   );
 }

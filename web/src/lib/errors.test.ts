@@ -1,5 +1,15 @@
 import { describe as group, expect, it } from 'vitest';
-import { alertField, describe, riskLimitWords, ticketField, watchlistField } from './errors';
+import {
+  accountLimitsField,
+  alertField,
+  competitionField,
+  describe,
+  dividendField,
+  dividendWords,
+  riskLimitWords,
+  ticketField,
+  watchlistField,
+} from './errors';
 
 group('server errors in words', () => {
   it('puts each code beside its field', () => {
@@ -50,5 +60,47 @@ group('server errors in words', () => {
     expect(alertField('BAD_USER_INPUT', 'ACME has no reference price to change from')).toBe('level');
     expect(alertField('BAD_USER_INPUT', 'an account has at most 100 alerts waiting')).toBe('form');
     expect(alertField('RATE_LIMITED', 'slow down')).toBe('form');
+  });
+  it("puts a refused competition beside the field the server's message names", () => {
+    expect(competitionField('BAD_USER_INPUT', 'name must be 1 to 100 printable characters')).toBe('name');
+    expect(competitionField('BAD_USER_INPUT', 'amount 0 must be positive')).toBe('startingCash');
+    expect(competitionField('BAD_USER_INPUT', 'endTime must be after startTime and in the future')).toBe('end');
+    expect(competitionField('BAD_USER_INPUT', '"A!": symbol "A!" may hold only A-Z')).toBe('symbols');
+    expect(competitionField('NOT_FOUND', 'no company is listed as ZZZZ')).toBe('symbols');
+    expect(competitionField('BAD_USER_INPUT', 'joinCode must be 4 to 32 letters, digits or dashes')).toBe('joinCode');
+    expect(competitionField('CONFLICT', 'the join code "AUTUMN-1" is taken')).toBe('joinCode');
+    expect(competitionField('BAD_USER_INPUT', 'commission 0.0000001: rate 0.0000001 is finer than one part per million')).toBe('commission');
+    expect(competitionField('BAD_USER_INPUT', 'minCommission -1 must be money, not negative')).toBe('minCommission');
+    expect(competitionField('BAD_USER_INPUT', 'sellTax 2: rate 2 must be between 0 and 1')).toBe('sellTax');
+    expect(competitionField('BAD_USER_INPUT', 'maxOrderValue 0 must be a positive amount of money')).toBe('maxOrderValue');
+    expect(competitionField('BAD_USER_INPUT', 'maxPositionPercent 101 must be above 0 and at most 100, in steps of 0.0001')).toBe('maxPositionPercent');
+    expect(competitionField('BAD_USER_INPUT', 'maxOpenOrders 0 must be from 1 to 100000')).toBe('maxOpenOrders');
+    expect(competitionField('FORBIDDEN', 'only INSTRUCTOR or ADMIN may do this')).toBe('form');
+  });
+  it("puts a refused account's limits beside the account or the limit", () => {
+    expect(accountLimitsField('NOT_FOUND', 'no account 999')).toBe('accountId');
+    expect(accountLimitsField('BAD_USER_INPUT', '"x" is not an account id')).toBe('accountId');
+    expect(accountLimitsField('FORBIDDEN', 'only an ADMIN sets the limits of staff accounts')).toBe('accountId');
+    expect(accountLimitsField('BAD_USER_INPUT', 'maxPositionPercent 0 must be above 0 and at most 100, in steps of 0.0001')).toBe('maxPositionPercent');
+    expect(accountLimitsField('INTERNAL', 'internal error')).toBe('form');
+    // Whose limits an INSTRUCTOR may not set: the server's words, not the code's.
+    expect(describe('FORBIDDEN', 'only an ADMIN sets the limits of staff accounts')).toBe('Only an ADMIN sets the limits of staff accounts');
+  });
+  it('puts a refused dividend beside the company, the amount or a time', () => {
+    expect(dividendField('NOT_FOUND', 'ACME is delisted')).toBe('symbol');
+    expect(dividendField('FORBIDDEN', "only an ADMIN or ACME's own corporate account declares its dividends")).toBe('symbol');
+    expect(dividendField('BAD_USER_INPUT', 'the amount per share, 0.0000001, must be positive with at most 6 decimals')).toBe('amountPerShare');
+    expect(dividendField('BAD_USER_INPUT', 'amountPerShare is too large for this company')).toBe('amountPerShare');
+    expect(dividendField('INSUFFICIENT_FUNDS', 'the issuer has 10.00 available')).toBe('amountPerShare');
+    expect(dividendField('BAD_USER_INPUT', 'recordTime must not be in the past')).toBe('record');
+    expect(dividendField('BAD_USER_INPUT', 'payTime must not be before recordTime')).toBe('pay');
+    expect(dividendField('RATE_LIMITED', 'slow down')).toBe('form');
+  });
+  it("says a dividend's INSUFFICIENT_FUNDS as the issuer's cash", () => {
+    expect(dividendWords('INSUFFICIENT_FUNDS', 'the issuer has 10.00 available, and this dividend pays 99.00 on the 990 shares it does not hold')).toBe(
+      "The issuer's available cash is short: the issuer has 10.00 available, and this dividend pays 99.00 on the 990 shares it does not hold.",
+    );
+    expect(dividendWords('INSUFFICIENT_FUNDS', '')).toBe("The issuer's available cash is short of this amount on every share it does not hold.");
+    expect(dividendWords('BAD_USER_INPUT', 'recordTime must not be in the past')).toBe('RecordTime must not be in the past');
   });
 });

@@ -74,6 +74,80 @@ export function alertField(code: string, message: string): AlertField {
   }
 }
 
+export type LimitField = 'maxOrderValue' | 'maxPositionPercent' | 'maxOpenOrders';
+
+/** The limit a server message names: each of its refusals of a limit starts with the limit's name. */
+function limitNamed(message: string): LimitField | null {
+  const named = /^(maxOrderValue|maxPositionPercent|maxOpenOrders)\b/.exec(message);
+  return named ? (named[1] as LimitField) : null;
+}
+
+export type CompetitionField =
+  'name' | 'startingCash' | 'start' | 'end' | 'symbols' | 'joinCode' | 'commission' | 'minCommission' | 'sellTax' | LimitField | 'form';
+
+/** The create-competition field a server refusal is shown beside: the server's message names the field (its one plain "amount" is the starting cash). */
+export function competitionField(code: string, message: string): CompetitionField {
+  switch (code) {
+    case 'CONFLICT':
+      return /join code/i.test(message) ? 'joinCode' : 'form';
+    case 'NOT_FOUND':
+      return /company/i.test(message) ? 'symbols' : 'form';
+    case 'BAD_USER_INPUT': {
+      const named = /^(name|amount|endTime|symbols|joinCode|commission|minCommission|sellTax)\b/.exec(message)?.[1];
+      if (named === 'amount') return 'startingCash';
+      if (named === 'endTime') return 'end';
+      if (named) return named as CompetitionField;
+      // A symbol the server cannot read is quoted first.
+      if (message.startsWith('"')) return 'symbols';
+      return limitNamed(message) ?? 'form';
+    }
+    default:
+      return 'form';
+  }
+}
+
+export type AccountLimitsField = 'accountId' | LimitField | 'form';
+
+/** The set-risk-limits field a server refusal is shown beside: the account (unknown, or staff an INSTRUCTOR may not limit) or a limit. */
+export function accountLimitsField(code: string, message: string): AccountLimitsField {
+  switch (code) {
+    case 'NOT_FOUND':
+    case 'FORBIDDEN':
+      return 'accountId';
+    case 'BAD_USER_INPUT':
+      return /account id/.test(message) ? 'accountId' : (limitNamed(message) ?? 'form');
+    default:
+      return 'form';
+  }
+}
+
+export type DividendField = 'symbol' | 'amountPerShare' | 'record' | 'pay' | 'form';
+
+/** The declare-dividend field a server refusal is shown beside: the company, the amount (INSUFFICIENT_FUNDS too), or a time. */
+export function dividendField(code: string, message: string): DividendField {
+  switch (code) {
+    case 'NOT_FOUND':
+    case 'FORBIDDEN':
+      return 'symbol';
+    case 'INSUFFICIENT_FUNDS':
+      return 'amountPerShare';
+    case 'BAD_USER_INPUT':
+      if (/^payTime/.test(message)) return 'pay';
+      if (/^recordTime/.test(message)) return 'record';
+      if (/amount per share|amountPerShare/.test(message)) return 'amountPerShare';
+      return message.startsWith('"') ? 'symbol' : 'form';
+    default:
+      return 'form';
+  }
+}
+
+/** A refused dividend in words: INSUFFICIENT_FUNDS is the issuer's cash, not the caller's, and the server says by how much. */
+export function dividendWords(code: string, message: string, extensions: Extensions = {}): string {
+  if (code === 'INSUFFICIENT_FUNDS')
+    return `The issuer's available cash is short${message ? `: ${message}` : ' of this amount on every share it does not hold'}.`;
+  return describe(code, message, extensions);
+}
+
 /** A RISK_LIMIT refusal in words: which limit, at what setting. */
 export function riskLimitWords(limit: unknown, value: unknown): string {
   const setting = typeof value === 'string' ? value : null;
@@ -98,6 +172,8 @@ export function describe(code: string, message: string, extensions: Extensions =
   if (code === 'RISK_LIMIT') return riskLimitWords(extensions.limit, extensions.limitValue);
   // A competition account's window and symbols: the server's words say which.
   if ((code === 'MARKET_HALTED' || code === 'FORBIDDEN') && /competition/i.test(message)) return sentence(message);
+  // Whose limits or dividends the caller may not set: the server's words say whose.
+  if (code === 'FORBIDDEN' && /staff accounts|its dividends/.test(message)) return sentence(message);
   const words = CODE_WORDS[code];
   if (code === 'BAD_USER_INPUT' || code === 'CONFLICT' || code === 'NOT_FOUND' || !words) {
     return message ? sentence(message) : (words ?? code);

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { formatFraction, formatMoney, placesOf, formatPercent, formatShare, formatSigned, isDecimal, onTick, sum, toCents, big } from './money';
+import {
+  decimalsOf,
+  formatFraction,
+  formatMoney,
+  formatRate,
+  placesOf,
+  formatPercent,
+  formatShare,
+  formatSigned,
+  isDecimal,
+  onTick,
+  percentToFraction,
+  sum,
+  toCents,
+  big,
+} from './money';
 
 describe('money', () => {
   it('formats decimal strings exactly with groups', () => {
@@ -46,6 +61,27 @@ describe('money', () => {
     expect(isDecimal('10.505')).toBe(false);
     expect(isDecimal('1e3')).toBe(false);
     expect(isDecimal('-1')).toBe(false);
+  });
+  it('counts the decimals a value needs, as the server does after normalising', () => {
+    expect(decimalsOf('0.015')).toBe(3);
+    expect(decimalsOf('0.0150')).toBe(3);
+    expect(decimalsOf('12.00')).toBe(0);
+    expect(decimalsOf(' 7 ')).toBe(0);
+    expect(decimalsOf('-1')).toBeNull();
+    expect(decimalsOf('1e3')).toBeNull();
+    expect(decimalsOf('1.')).toBeNull();
+    expect(decimalsOf('')).toBeNull();
+  });
+  it('turns a percent into a fraction and a fee rate back into a percent, exactly', () => {
+    expect(percentToFraction('0.015')).toBe('0.00015');
+    expect(percentToFraction('0.0001')).toBe('0.000001');
+    expect(percentToFraction('33.3333')).toBe('0.333333');
+    expect(percentToFraction('100')).toBe('1');
+    expect(formatRate('0.00015')).toBe('0.015%');
+    expect(formatRate('0.0018')).toBe('0.180%');
+    expect(formatRate('0.000125')).toBe('0.0125%');
+    expect(formatRate('0.000001')).toBe('0.0001%');
+    expect(formatRate('1')).toBe('100.000%');
   });
   it('checks ticks', () => {
     expect(onTick('100.05', '0.05')).toBe(true);

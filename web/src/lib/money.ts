@@ -19,6 +19,22 @@ export function isDecimal(text: string, places = 2): boolean {
   return new RegExp(`^\\d+(\\.\\d{1,${places}})?$`).test(text.trim());
 }
 
+/**
+ * The decimals `text`'s value needs ("0.0150" → 3, "12.00" → 0), or null when it is not a
+ * plain decimal (no sign, no exponent). The server counts places after normalising, so
+ * trailing zeros are free there, and here.
+ */
+export function decimalsOf(text: string): number | null {
+  const t = text.trim();
+  if (!/^\d+(\.\d+)?$/.test(t)) return null;
+  return t.includes('.') ? t.replace(/0+$/, '').split('.')[1].length : 0;
+}
+
+/** A percent as typed ("0.015") as the fraction the API takes ("0.00015"), exactly. */
+export function percentToFraction(percent: Decimal): Decimal {
+  return big(percent.trim()).div(100).toFixed();
+}
+
 function group(integer: string): string {
   return integer.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
@@ -57,6 +73,12 @@ export function formatFraction(value: Decimal | null | undefined, signed = false
   if (value === null || value === undefined || value === '') return '—';
   const percent = big(value).times(100);
   return `${signed ? formatSigned(percent, places) : formatMoney(percent, places)}%`;
+}
+
+/** A fee rate (a fraction) as a percent to its last place, three at least so rates line up: "0.00015" → "0.015%", "0.000125" → "0.0125%". */
+export function formatRate(fraction: Decimal): string {
+  const percent = big(fraction).times(100).toFixed();
+  return `${formatMoney(percent, Math.max(3, decimalsOf(percent) ?? 0))}%`;
 }
 
 /** A share 0..1 as a percent ("0.25" → "25.0%"). */

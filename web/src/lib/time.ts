@@ -21,3 +21,10 @@ export function fromLocalInput(text: string): string | null {
 export function addMinutes(date: Date, minutes: number): Date {
   return new Date(date.getTime() + minutes * 60_000);
 }
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** An instant with its date, in local time, as the pages show one ("Dec 14, 2026, 9:00 AM"). */
+export function formatDateTime(at: string): string {
+  return dateTime.format(new Date(at));
+}

@@ -11,10 +11,12 @@ import {
 } from '../api/documents';
 import { useAccount, useCompetitionSeat, useQuery, useSubscription } from '../api/hooks';
 import type { Tokens } from '../api/auth';
-import { ErrorNote, Num, Outcome, Panel, Time } from '../components/ui';
-import { useAction } from '../components/useAction';
-import { competitionInput, limitsInWords, type CompetitionErrors, type CompetitionForm } from '../lib/competitions';
-import { formatFraction } from '../lib/money';
+import { ErrorNote, Field, FieldError, Num, Outcome, Panel, Time } from '../components/ui';
+import { useAction, useFormAction } from '../components/useAction';
+import { competitionInput, type CompetitionForm } from '../lib/competitions';
+import { competitionField, type CompetitionField } from '../lib/errors';
+import { limitsInWords, NO_LIMITS } from '../lib/limits';
+import { formatRate } from '../lib/money';
 import { addMinutes, toLocalInput } from '../lib/time';
 import type { CompetitionStandingsSubscription as StandingsUpdate, CompetitionStatus } from '../../generated/graphql';
 
@@ -44,34 +46,24 @@ function blankForm(): CompetitionForm {
     end: toLocalInput(addMinutes(now, 60)),
     symbols: [],
     joinCode: '',
-    maxOrderValue: '',
-    maxPositionPercent: '',
-    maxOpenOrders: '',
+    commission: '',
+    minCommission: '',
+    sellTax: '',
+    ...NO_LIMITS,
   };
 }
 
+/** The fields folded under "Fees and risk limits". */
+const FOLDED: CompetitionField[] = ['commission', 'minCommission', 'sellTax', 'maxOrderValue', 'maxPositionPercent', 'maxOpenOrders'];
+
 function CreateForm({ symbols, onCreated }: { symbols: string[]; onCreated: () => void }) {
   const [form, setForm] = useState<CompetitionForm>(blankForm);
-  const [errors, setErrors] = useState<CompetitionErrors>({});
-  const create = useAction();
-  type Field = Exclude<keyof CompetitionForm, 'symbols'>;
-  const field = (k: Field, label: string, extra: { inputMode?: 'decimal' | 'numeric'; type?: string; placeholder?: string } = {}) => (
-    <label>
-      {label}
-      <input
-        name={k}
-        value={form[k]}
-        onChange={(e) => setForm({ ...form, [k]: e.target.value })}
-        aria-invalid={!!errors[k]}
-        aria-describedby={`${k}-error`}
-        {...extra}
-      />
-      {errors[k] && (
-        <span className="field-error" role="alert" id={`${k}-error`}>
-          {errors[k]}
-        </span>
-      )}
-    </label>
+  const [more, setMore] = useState(false);
+  const create = useFormAction(competitionField);
+  const { problems } = create;
+  type Text = Exclude<keyof CompetitionForm, 'symbols'>;
+  const field = (k: Text, label: string, extra: { inputMode?: 'decimal' | 'numeric'; type?: string; placeholder?: string } = {}) => (
+    <Field name={k} label={label} value={form[k]} onChange={(v) => setForm({ ...form, [k]: v })} problem={problems[k]} {...extra} />
   );
   function toggle(symbol: string) {
     setForm({ ...form, symbols: form.symbols.includes(symbol) ? form.symbols.filter((s) => s !== symbol) : [...form.symbols, symbol] });
@@ -80,10 +72,9 @@ function CreateForm({ symbols, onCreated }: { symbols: string[]; onCreated: () =
     e.preventDefault();
     const checked = competitionInput(form);
     if ('errors' in checked) {
-      setErrors(checked.errors);
+      create.refuse(checked.errors);
       return;
     }
-    setErrors({});
     void create.run(async () => {
       const c = (await gql(CreateCompetitionDocument, { input: checked.input })).createCompetition;
       setForm(blankForm());
@@ -98,27 +89,45 @@ function CreateForm({ symbols, onCreated }: { symbols: string[]; onCreated: () =
         {field('startingCash', 'Starting cash', { inputMode: 'decimal' })}
         {field('joinCode', 'Join code (optional)', { placeholder: 'made up when empty' })}
       </div>
-      <div className="row2">
+      <div className="row-fit">
         {field('start', 'Start', { type: 'datetime-local' })}
         {field('end', 'End', { type: 'datetime-local' })}
       </div>
-      <fieldset className="choice inline-choice">
+      <fieldset className="choice inline-choice" aria-describedby="symbols-error">
         <legend>Symbols (none ticked: every symbol)</legend>
         {symbols.map((s) => (
           <label key={s}>
             <input type="checkbox" name="symbols" value={s} checked={form.symbols.includes(s)} onChange={() => toggle(s)} /> {s}
           </label>
         ))}
+        <FieldError id="symbols-error" problem={problems.symbols} />
       </fieldset>
-      <fieldset className="group">
-        <legend>Risk limits on every player (optional)</legend>
-        <div className="row3">
-          {field('maxOrderValue', 'Max order value', { inputMode: 'decimal', placeholder: '5000.00' })}
-          {field('maxPositionPercent', 'Max position %', { inputMode: 'decimal', placeholder: '25' })}
-          {field('maxOpenOrders', 'Max open orders', { inputMode: 'numeric', placeholder: '10' })}
-        </div>
-      </fieldset>
-      <Outcome action={create} />
+      {/* A problem beside a folded field opens the fold, so it is seen. */}
+      <details className="more" open={more || FOLDED.some((k) => problems[k])} onToggle={(e) => setMore(e.currentTarget.open)}>
+        <summary>Fees and risk limits (optional)</summary>
+        <fieldset className="group">
+          <legend>Fees (empty: the market&apos;s)</legend>
+          <div className="row3">
+            {field('commission', 'Commission %', { inputMode: 'decimal', placeholder: '0.015' })}
+            {field('minCommission', 'Min. commission', { inputMode: 'decimal', placeholder: '0.00' })}
+            {field('sellTax', 'Tax on sells %', { inputMode: 'decimal', placeholder: '0.18' })}
+          </div>
+        </fieldset>
+        <fieldset className="group">
+          <legend>Risk limits on every player (empty: none)</legend>
+          <div className="row3">
+            {field('maxOrderValue', 'Max order value', { inputMode: 'decimal', placeholder: '5000.00' })}
+            {field('maxPositionPercent', 'Max position %', { inputMode: 'decimal', placeholder: '25' })}
+            {field('maxOpenOrders', 'Max open orders', { inputMode: 'numeric', placeholder: '10' })}
+          </div>
+        </fieldset>
+      </details>
+      <FieldError id="create-form-error" problem={problems.form} />
+      {create.done && (
+        <p className="ok" role="status">
+          {create.done}
+        </p>
+      )}
       <button type="submit" disabled={create.busy}>
         Create competition
       </button>
@@ -400,13 +409,13 @@ export function CompetitionPage({ id }: { id: string }) {
                   : 'every symbol'}
               </dd>
               <dt>Commission</dt>
-              <dd className="num">{formatFraction(c.commission, false, 3)}</dd>
+              <dd className="num">{formatRate(c.commission)}</dd>
               <dt>Min. commission</dt>
               <dd>
                 <Num value={c.minCommission} />
               </dd>
               <dt>Tax on sells</dt>
-              <dd className="num">{formatFraction(c.sellTax, false, 3)}</dd>
+              <dd className="num">{formatRate(c.sellTax)}</dd>
               <dt>Risk limits</dt>
               <dd>{limits.length > 0 ? limits.join('; ') : 'none'}</dd>
               {c.joinCode && (

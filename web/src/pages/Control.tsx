@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { gql } from '../api/client';
 import {
   ControlDocument,
+  DeclareDividendDocument,
   DelistCompanyDocument,
   GrantRoleDocument,
   HaltDocument,
@@ -9,11 +10,16 @@ import {
   PublishFinancialsDocument,
   PublishNewsDocument,
   ResumeDocument,
+  SetRiskLimitsDocument,
   UpdateSectorDocument,
 } from '../api/documents';
 import { useAccount, useQuery } from '../api/hooks';
-import { Outcome, Panel } from '../components/ui';
-import { useAction } from '../components/useAction';
+import { Field, FieldError, Outcome, Panel } from '../components/ui';
+import { useAction, useFormAction } from '../components/useAction';
+import { declaredWords, dividendInput, type DividendForm } from '../lib/dividends';
+import { accountLimitsField, dividendField, dividendWords } from '../lib/errors';
+import { accountLimitsInput, limitsSetWords, NO_LIMITS, type LimitsForm } from '../lib/limits';
+import { addMinutes, toLocalInput } from '../lib/time';
 
 type Action = ReturnType<typeof useAction>;
 
@@ -37,6 +43,128 @@ function useFields<T extends Record<string, string>>(initial: T) {
   const [v, setV] = useState(initial);
   const bind = (k: keyof T) => ({ name: String(k), value: v[k], onChange: (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value }) });
   return [v, bind] as const;
+}
+
+/** Sets (replaces) one account's risk limits, by its ID: the API has no account search. */
+function AccountLimitsForm() {
+  const [accountId, setAccountId] = useState('');
+  const [limits, setLimits] = useState<LimitsForm>(NO_LIMITS);
+  const set = useFormAction(accountLimitsField);
+  const { problems } = set;
+  const limit = (k: keyof LimitsForm, label: string, placeholder: string) => (
+    <Field
+      name={k}
+      label={label}
+      value={limits[k]}
+      onChange={(v) => setLimits({ ...limits, [k]: v })}
+      problem={problems[k]}
+      inputMode={k === 'maxOpenOrders' ? 'numeric' : 'decimal'}
+      placeholder={placeholder}
+    />
+  );
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const checked = accountLimitsInput(accountId, limits);
+    if ('errors' in checked) {
+      set.refuse(checked.errors);
+      return;
+    }
+    void set.run(async () => {
+      const account = (await gql(SetRiskLimitsDocument, checked)).setRiskLimits;
+      return limitsSetWords(account, account.riskLimits);
+    });
+  }
+  return (
+    <form className="stack" aria-label="Set risk limits" onSubmit={submit}>
+      <Field name="limitsAccountId" label="Account ID" value={accountId} onChange={setAccountId} problem={problems.accountId} inputMode="numeric" />
+      <div className="row3">
+        {limit('maxOrderValue', 'Max order value', '5000.00')}
+        {limit('maxPositionPercent', 'Max position %', '25')}
+        {limit('maxOpenOrders', 'Max open orders', '10')}
+      </div>
+      <p className="muted small">These replace the account&apos;s limits: an empty field is no limit, so all empty lifts them. Orders already open stand.</p>
+      <FieldError id="limits-form-error" problem={problems.form} />
+      {set.done && (
+        <p className="ok" role="status">
+          {set.done}
+        </p>
+      )}
+      <button type="submit" disabled={set.busy}>
+        Set limits
+      </button>
+    </form>
+  );
+}
+
+/** Declares a dividend: an ADMIN on any listed company, a CORPORATE account on its own (`own`). */
+function DeclareDividendForm({ symbols, own }: { symbols: string[]; own: string | null }) {
+  const [form, setForm] = useState<DividendForm>(() => {
+    const now = new Date();
+    return { symbol: '', amountPerShare: '', record: toLocalInput(addMinutes(now, 60)), pay: toLocalInput(addMinutes(now, 120)) };
+  });
+  const declare = useFormAction(dividendField, dividendWords);
+  const { problems } = declare;
+  const bind = (k: Exclude<keyof DividendForm, 'symbol'>) => ({
+    name: k,
+    value: form[k],
+    onChange: (v: string) => setForm({ ...form, [k]: v }),
+    problem: problems[k],
+  });
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const checked = dividendInput({ ...form, symbol: own ?? form.symbol }, new Date());
+    if ('errors' in checked) {
+      declare.refuse(checked.errors);
+      return;
+    }
+    void declare.run(async () => {
+      const dividend = (await gql(DeclareDividendDocument, checked)).declareDividend;
+      setForm({ ...form, amountPerShare: '' });
+      return declaredWords(dividend);
+    });
+  }
+  return (
+    <form className="stack" aria-label="Declare a dividend" onSubmit={submit}>
+      <div className={own === null ? 'row2' : undefined}>
+        {own === null && (
+          <label>
+            Company
+            <select
+              name="dividendSymbol"
+              value={form.symbol}
+              onChange={(e) => setForm({ ...form, symbol: e.target.value })}
+              aria-invalid={!!problems.symbol}
+              aria-describedby="dividendSymbol-error"
+            >
+              <option value="">choose…</option>
+              {symbols.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+            <FieldError id="dividendSymbol-error" problem={problems.symbol} />
+          </label>
+        )}
+        <Field label="Amount per share" inputMode="decimal" placeholder="0.125" {...bind('amountPerShare')} />
+      </div>
+      <div className="row-fit">
+        <Field label="Record time" type="datetime-local" {...bind('record')} />
+        <Field label="Pay time" type="datetime-local" {...bind('pay')} />
+      </div>
+      <p className="muted small">
+        Holders at the record time are paid at the pay time, rounded to the cent. The issuer&apos;s available cash must cover every share it does not hold.
+      </p>
+      {/* A CORPORATE account's own company has no field to show a refusal of it beside. */}
+      <FieldError id="dividend-form-error" problem={own === null ? problems.form : (problems.form ?? problems.symbol)} />
+      {declare.done && (
+        <p className="ok" role="status">
+          {declare.done}
+        </p>
+      )}
+      <button type="submit" disabled={declare.busy}>
+        Declare dividend
+      </button>
+    </form>
+  );
 }
 
 export default function ControlPage() {
@@ -283,6 +411,22 @@ export default function ControlPage() {
               Grant
             </button>
           </Form>
+        </Panel>
+      )}
+      {staff && (
+        <Panel title="Risk limits of an account">
+          <AccountLimitsForm />
+        </Panel>
+      )}
+      {(admin || account?.role === 'CORPORATE') && (
+        <Panel title={`Declare a dividend${!admin && data?.me.company ? ` of ${data.me.company.symbol}` : ''}`}>
+          {admin ? (
+            <DeclareDividendForm symbols={symbols} own={null} />
+          ) : data?.me.company ? (
+            <DeclareDividendForm symbols={[]} own={data.me.company.symbol} />
+          ) : (
+            data && <p className="muted">No company is listed for this account yet.</p>
+          )}
         </Panel>
       )}
       {account?.role === 'CORPORATE' && (

@@ -5,7 +5,7 @@ import { DepositDocument, PortfolioDocument, WithdrawDocument } from '../api/doc
 import { useCompetitionSeat, useQuery } from '../api/hooks';
 import { useQuotes } from '../api/useQuotes';
 import { Count, ErrorNote, Num, Panel, Time } from '../components/ui';
-import { limitsInWords } from '../lib/competitions';
+import { limitsInWords } from '../lib/limits';
 import { formatShare, isDecimal } from '../lib/money';
 import { equity, value } from '../lib/portfolio';
 
