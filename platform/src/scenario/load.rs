@@ -28,12 +28,22 @@ pub struct Loaded {
 /// Every problem, each naming the key (and line) it is about.
 pub fn load(path: &Path) -> Result<Loaded, Vec<String>> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| vec![format!("{shown}: cannot read it: {e}")])?;
-    let text = String::from_utf8(bytes.clone())
-        .map_err(|_| vec![format!("{shown}: is not UTF-8 text")])?;
-    let file = scenario::parse(&text).map_err(|e| vec![format!("{shown}: {e}")])?;
+    let text = read(path).map_err(|e| vec![e])?;
+    load_text(&text, &shown, path.parent().unwrap_or(Path::new(".")))
+}
+
+/// A scenario file's text.
+pub fn read(path: &Path) -> Result<String, String> {
+    let shown = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read it: {e}"))?;
+    String::from_utf8(bytes).map_err(|_| format!("{shown}: is not UTF-8 text"))
+}
+
+/// A scenario from its text, as if read from a file that problems call
+/// `shown`, in folder `base` (where its scripts' paths start).
+pub fn load_text(text: &str, shown: &str, base: &Path) -> Result<Loaded, Vec<String>> {
+    let file = scenario::parse(text).map_err(|e| vec![format!("{shown}: {e}")])?;
     let checked = Scenario::from_file(&file);
-    let base = path.parent().unwrap_or(Path::new("."));
 
     let mut problems: Vec<String> = match &checked {
         Ok(_) => Vec::new(),
@@ -81,7 +91,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<String>> {
             scenario,
             scripts,
             sources,
-            file_sha256: hex::encode(Sha256::digest(&bytes)),
+            file_sha256: hex::encode(Sha256::digest(text)),
             script_sha256,
             warnings,
         }),

@@ -1,13 +1,22 @@
-//! `marketlab scenario check FILE` and `marketlab scenario run FILE`: the
-//! file I/O, output files, progress, Ctrl-C and parallel seeds around the
-//! pure kernel in `marketlab_actors::scenario`.
+//! `marketlab scenario check FILE`, `run FILE`, `sweep FILE` and `merge
+//! DIR...`: the file I/O, output files, progress, Ctrl-C, parallel seeds
+//! and parameter sweeps around the pure kernel in
+//! `marketlab_actors::scenario`.
 
 mod csv;
+mod grid;
 pub mod live;
 mod load;
+mod merge;
+mod metrics;
+mod overrides;
 mod run;
+mod seed_stats;
+mod shard;
+mod sweep;
+mod tables;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -17,6 +26,10 @@ use marketlab_actors::scenario::file::Span;
 pub use live::{Control, LiveOptions, LiveRuns, live_problems, status_name, stop_interrupted};
 pub use load::{Loaded, load};
 pub use run::{RunOutcome, run_all};
+
+use grid::Seeds;
+use shard::Shard;
+use sweep::{Setting, SweepRequest};
 
 // Parsed once per process: the size of its largest variant costs nothing.
 #[allow(clippy::large_enum_variant)]
@@ -50,6 +63,41 @@ pub enum ScenarioCommand {
         speed: u32,
         #[command(flatten)]
         server: crate::cli::ServerArgs,
+    },
+    /// Run a scenario over a grid of values times a range of seeds, one
+    /// folder per run; unsharded, also manifest.json, sweep.csv and
+    /// stats.csv.
+    Sweep {
+        file: PathBuf,
+        /// A key path into the file and its values, e.g.
+        /// `bots[1].count=2,4,8` or `fees.commission=0.0001,0.001`; each a
+        /// TOML literal, or else a string. Repeat for a grid (the last key
+        /// varies fastest).
+        #[arg(long = "set", value_name = "KEY=V1,V2,...")]
+        sets: Vec<Setting>,
+        /// The seeds of every point: A..B, both included.
+        #[arg(long, value_name = "A..B")]
+        seeds: Seeds,
+        /// The folder for the run folders (default: out/<file name>-sweep).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Run only the runs whose index % N == I (default: from
+        /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or from
+        /// JOB_COMPLETION_INDEX with --shard-count).
+        #[arg(long, value_name = "I/N")]
+        shard: Option<Shard>,
+        /// How many shards there are, for a Kubernetes Indexed Job (its
+        /// completions).
+        #[arg(long, value_name = "N")]
+        shard_count: Option<u64>,
+    },
+    /// Check that the run folders under DIR... are one whole sweep and write
+    /// its manifest.json, sweep.csv and stats.csv into --out.
+    Merge {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -86,7 +134,28 @@ async fn run_live(
     app.run_until_stopped().await
 }
 
-fn loaded(file: &std::path::Path) -> anyhow::Result<Loaded> {
+/// Set when Ctrl-C is pressed: the runs stop at their next batch.
+fn stop_on_ctrl_c() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let on_signal = stop.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\nstopping: the outputs so far are kept");
+            on_signal.store(true, Ordering::SeqCst);
+        }
+    });
+    stop
+}
+
+/// `out/<file name><suffix>`.
+fn default_out(file: &Path, suffix: &str) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map_or("scenario".into(), |s| s.to_string_lossy());
+    PathBuf::from("out").join(format!("{stem}{suffix}"))
+}
+
+fn loaded(file: &Path) -> anyhow::Result<Loaded> {
     load(file).map_err(|problems| {
         for problem in &problems {
             eprintln!("{problem}");
@@ -139,20 +208,8 @@ impl ScenarioCommand {
                 let seeds: Vec<u64> = (0..u64::from(runs))
                     .map(|k| first.wrapping_add(k))
                     .collect();
-                let dir = out.unwrap_or_else(|| {
-                    let stem = file
-                        .file_stem()
-                        .map_or("scenario".into(), |s| s.to_string_lossy());
-                    PathBuf::from("out").join(stem.as_ref())
-                });
-                let stop = Arc::new(AtomicBool::new(false));
-                let on_signal = stop.clone();
-                tokio::spawn(async move {
-                    if tokio::signal::ctrl_c().await.is_ok() {
-                        eprintln!("\nstopping: the outputs so far are kept");
-                        on_signal.store(true, Ordering::SeqCst);
-                    }
-                });
+                let dir = out.unwrap_or_else(|| default_out(&file, ""));
+                let stop = stop_on_ctrl_c();
                 let outcomes = tokio::task::spawn_blocking(move || {
                     run_all(&loaded, &seeds, &dir, &stop).map(|o| (o, dir))
                 })
@@ -164,6 +221,56 @@ impl ScenarioCommand {
                     outcomes.len(),
                     dir.display(),
                     if complete { "" } else { " (stopped early)" }
+                );
+                Ok(())
+            }
+            ScenarioCommand::Sweep {
+                file,
+                sets,
+                seeds,
+                out,
+                shard,
+                shard_count,
+            } => {
+                let shard = shard::resolve(shard, shard_count, |name| std::env::var(name).ok())
+                    .map_err(anyhow::Error::msg)?;
+                let out = out.unwrap_or_else(|| default_out(&file, "-sweep"));
+                let request = SweepRequest {
+                    file,
+                    sets,
+                    seeds,
+                    out: out.clone(),
+                    shard,
+                };
+                let stop = stop_on_ctrl_c();
+                let done =
+                    tokio::task::spawn_blocking(move || sweep::sweep(request, &stop)).await??;
+                let of = match shard {
+                    Some(shard) => format!("shard {shard}: {} of {} runs", done.ran, done.total),
+                    None => format!("{} runs", done.ran),
+                };
+                println!(
+                    "{of} written to {}{}{}",
+                    out.display(),
+                    if done.merged {
+                        " with manifest.json, sweep.csv and stats.csv"
+                    } else {
+                        ""
+                    },
+                    if done.complete {
+                        ""
+                    } else {
+                        " (stopped early)"
+                    }
+                );
+                Ok(())
+            }
+            ScenarioCommand::Merge { dirs, out } => {
+                let found = merge::find(&dirs)?;
+                let runs = merge::merge(&found, &out)?;
+                println!(
+                    "{runs} runs merged into {}/manifest.json, sweep.csv and stats.csv",
+                    out.display()
                 );
                 Ok(())
             }

@@ -1,10 +1,10 @@
-//! Running a loaded scenario: as fast as the machine allows, one seed per
-//! thread for `--runs`, with progress on a terminal and plain lines
-//! otherwise. A stop request (Ctrl-C) ends each run at the next batch of
+//! Running a loaded scenario: as fast as the machine allows, one run per
+//! thread for `--runs` and sweeps, with progress on a terminal and plain
+//! lines otherwise. A stop request (Ctrl-C) ends each run at the next batch of
 //! events; what was written stays, with a summary marked incomplete.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use super::csv::CsvRecorder;
 use super::load::Loaded;
+use super::tables::{Row, stats_csv};
 
 /// Events between two looks at the stop flag and the progress display.
 const BATCH: u64 = 20_000;
@@ -29,9 +30,22 @@ pub struct RunOutcome {
     pub complete: bool,
 }
 
-/// Run `seeds` (in parallel over the available cores when there are
-/// several); `dir` gets the outputs, or one `seed-N` folder per seed and a
-/// combined `summary.json` when there are several.
+/// One run to make: what, with which seed, into which folder.
+pub struct Job<'a> {
+    pub loaded: &'a Loaded,
+    pub seed: u64,
+    pub dir: PathBuf,
+    /// How progress lines and errors name it (`seed 7`).
+    pub label: String,
+}
+
+/// Called on a run's thread after it ended well, with its job and where
+/// that is in the list.
+pub type Done<'a> = dyn Fn(usize, &Job<'_>, &RunOutcome) -> anyhow::Result<()> + Sync + 'a;
+
+/// Run `seeds` of one scenario: `dir` gets the outputs, or, for several
+/// seeds, one `seed-N` folder each, a combined `summary.json` and the
+/// statistics across them in `stats.csv`.
 pub fn run_all(
     loaded: &Loaded,
     seeds: &[u64],
@@ -39,24 +53,65 @@ pub fn run_all(
     stop: &AtomicBool,
 ) -> anyhow::Result<Vec<RunOutcome>> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    if let [seed] = seeds {
-        let show = Display::new(true);
-        let outcome = std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .stack_size(STACK)
-                .spawn_scoped(s, || run_one(loaded, *seed, dir, stop, &show))
-                .map_err(anyhow::Error::from)?
-                .join()
-                .map_err(|_| anyhow::anyhow!("the run's thread panicked"))?
-        })?;
-        return Ok(vec![outcome]);
+    let several = seeds.len() > 1;
+    let jobs: Vec<Job<'_>> = seeds
+        .iter()
+        .map(|&seed| Job {
+            loaded,
+            seed,
+            dir: if several {
+                dir.join(format!("seed-{seed}"))
+            } else {
+                dir.to_owned()
+            },
+            label: format!("seed {seed}"),
+        })
+        .collect();
+    let outcomes = run_jobs(&jobs, stop, &|_, _, _| Ok(()))?;
+    if !several {
+        return Ok(outcomes);
     }
+    let combined = json!({
+        "scenario": loaded.scenario.name,
+        "scenario_sha256": loaded.file_sha256,
+        "seeds": seeds,
+        "runs": outcomes
+            .iter()
+            .map(|o| (o.seed.to_string(), o.summary.clone()))
+            .collect::<serde_json::Map<_, _>>(),
+    });
+    write_json(&dir.join("summary.json"), &combined)?;
+    let rows: Vec<Row<'_>> = outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| Row {
+            index: i as u64,
+            point: 0,
+            values: Vec::new(),
+            seed: o.seed,
+            summary: &o.summary,
+        })
+        .collect();
+    let path = dir.join("stats.csv");
+    std::fs::write(&path, stats_csv(&[], &rows))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(outcomes)
+}
+
+/// Run `jobs` over the available cores (a single one with a progress bar
+/// on a terminal), each into its folder; the outcomes in `jobs`' order, or
+/// the first job's error once every job has ended.
+pub fn run_jobs(
+    jobs: &[Job<'_>],
+    stop: &AtomicBool,
+    done: &Done<'_>,
+) -> anyhow::Result<Vec<RunOutcome>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
-        .min(seeds.len());
+        .min(jobs.len());
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, anyhow::Result<RunOutcome>)>> = Mutex::new(Vec::new());
-    let show = Display::new(false);
+    let show = Display::new(jobs.len() == 1);
     std::thread::scope(|s| -> anyhow::Result<()> {
         for _ in 0..workers {
             std::thread::Builder::new()
@@ -64,11 +119,14 @@ pub fn run_all(
                 .spawn_scoped(s, || {
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
-                        let Some(&seed) = seeds.get(i) else { break };
-                        let seed_dir = dir.join(format!("seed-{seed}"));
-                        let result = std::fs::create_dir_all(&seed_dir)
-                            .map_err(anyhow::Error::from)
-                            .and_then(|()| run_one(loaded, seed, &seed_dir, stop, &show));
+                        let Some(job) = jobs.get(i) else { break };
+                        let result = std::fs::create_dir_all(&job.dir)
+                            .with_context(|| format!("cannot create {}", job.dir.display()))
+                            .and_then(|()| run_one(job, stop, &show))
+                            .and_then(|outcome| {
+                                done(i, job, &outcome)?;
+                                Ok(outcome)
+                            });
                         results
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
@@ -80,30 +138,17 @@ pub fn run_all(
     })?;
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     results.sort_by_key(|(i, _)| *i);
-    let outcomes = results
-        .into_iter()
-        .map(|(_, result)| result)
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let combined = json!({
-        "scenario": loaded.scenario.name,
-        "scenario_sha256": loaded.file_sha256,
-        "seeds": seeds,
-        "runs": outcomes
-            .iter()
-            .map(|o| (o.seed.to_string(), o.summary.clone()))
-            .collect::<serde_json::Map<_, _>>(),
-    });
-    write_json(&dir.join("summary.json"), &combined)?;
-    Ok(outcomes)
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
-fn run_one(
-    loaded: &Loaded,
-    seed: u64,
-    dir: &Path,
-    stop: &AtomicBool,
-    show: &Display,
-) -> anyhow::Result<RunOutcome> {
+fn run_one(job: &Job<'_>, stop: &AtomicBool, show: &Display) -> anyhow::Result<RunOutcome> {
+    let Job {
+        loaded,
+        seed,
+        dir,
+        label,
+    } = job;
+    let (seed, dir) = (*seed, dir.as_path());
     let mut scenario = loaded.scenario.clone();
     scenario.seed = seed;
     let outputs = scenario.outputs;
@@ -113,13 +158,13 @@ fn run_one(
     let started = Instant::now();
     loop {
         let finished = kernel.run(BATCH, &mut recorder)?;
-        show.progress(seed, kernel.progress(), started.elapsed());
+        show.progress(label, kernel.progress(), started.elapsed());
         if finished || stop.load(Ordering::SeqCst) {
             break;
         }
     }
     let wall = started.elapsed();
-    show.done(seed, kernel.progress(), wall);
+    show.done(label, kernel.progress(), wall);
     recorder
         .finish()
         .with_context(|| format!("writing the outputs in {}", dir.display()))?;
@@ -153,7 +198,7 @@ fn run_one(
     )?;
     kernel
         .check_conservation()
-        .map_err(|e| anyhow::anyhow!("seed {seed}: the run broke conservation: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("{label}: the run broke conservation: {e}"))?;
     Ok(RunOutcome {
         seed,
         summary: value,
@@ -161,7 +206,7 @@ fn run_one(
     })
 }
 
-fn write_json(path: &Path, value: &Value) -> anyhow::Result<()> {
+pub fn write_json(path: &Path, value: &Value) -> anyhow::Result<()> {
     let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
@@ -182,7 +227,7 @@ impl Display {
         }
     }
 
-    fn progress(&self, seed: u64, p: Progress, elapsed: Duration) {
+    fn progress(&self, label: &str, p: Progress, elapsed: Duration) {
         let span = (p.end.0 - p.start.0).max(1) as f64;
         let fraction = ((p.now.0 - p.start.0) as f64 / span).clamp(0.0, 1.0);
         let rate = p.events as f64 / elapsed.as_secs_f64().max(1e-9);
@@ -208,7 +253,7 @@ impl Display {
             if tenth > last.1 && tenth < 10 {
                 last.1 = tenth;
                 eprintln!(
-                    "seed {seed}: {}0% simulated ({}), {} events, {:.0} events/s, {} trades",
+                    "{label}: {}0% simulated ({}), {} events, {:.0} events/s, {} trades",
                     tenth,
                     p.now.to_datetime().format("%H:%M:%S"),
                     p.events,
@@ -219,12 +264,12 @@ impl Display {
         }
     }
 
-    fn done(&self, seed: u64, p: Progress, wall: Duration) {
+    fn done(&self, label: &str, p: Progress, wall: Duration) {
         if self.bar {
             eprintln!();
         }
         eprintln!(
-            "seed {seed}: {} events, {} trades in {:.2} s ({:.0} events/s), simulated until {}",
+            "{label}: {} events, {} trades in {:.2} s ({:.0} events/s), simulated until {}",
             p.events,
             p.trades,
             wall.as_secs_f64(),
