@@ -514,3 +514,129 @@ fn a_dividend_event_is_checked_like_the_others() {
     );
     assert!(priced.contains("takes no `price`"), "{priced}");
 }
+
+/// ACME's reports before the run (a loss in 2023, oldest first when read)
+/// and the 2025 report a `earnings` event publishes at 30 s.
+const REPORTS: &str = r#"
+[[companies.financials]]
+year = 2024
+revenue = "60000000.00"
+operating_profit = "7000000.00"
+net_income = "5000000.00"
+
+[[companies.financials]]
+year = 2023
+revenue = "50000000.00"
+operating_profit = "-1000000.00"
+net_income = "-1250000.50"
+"#;
+
+const EARNINGS: &str = r#"
+[[events]]
+at = "30s"
+kind = "earnings"
+symbol = "ACME"
+year = 2025
+revenue = "58000000.00"
+operating_profit = "6000000.00"
+net_income = "4250000.00"
+impact = -0.15
+"#;
+
+/// Buys `100 x reports + (latest year - 2000)` shares at 100.00 on every
+/// tick, so the trades say what it read; a report that is not what the file
+/// says fails the call (and shows in the summary's `first_error`).
+const READ_FINANCIALS: &str = r#"
+fn on_tick(ctx) {
+    let reports = ctx.financials("ACME");
+    let first = reports[0];
+    if first.year != 2023 || first.revenue != 50000000.0
+        || first.operating_profit != -1000000.0 || first.net_income != -1250000.5
+        || first.eps != -1.2500005 {
+        throw `unexpected first report ${first}`;
+    }
+    let last = reports[reports.len() - 1];
+    let eps = if last.year == 2024 { 5.0 } else { 4.25 };
+    if last.eps != eps || (last.year == 2025 && last.operating_profit != 6000000.0) {
+        throw `unexpected latest report ${last}`;
+    }
+    ctx.buy("ACME", 100.0, 100 * reports.len() + last.year - 2000);
+}
+"#;
+
+fn reader_with_earnings() -> String {
+    let reader = r#"
+[[bots]]
+name = "reader"
+script = "r.rhai"
+count = 1
+cash = "1000000.00"
+wake = { kind = "fixed", every = "5s" }
+"#;
+    resting_seller_and(reader, EARNINGS)
+        .replace("quantity = 10\n", "quantity = 10000\n")
+        .replace(
+            "[companies.fundamental]",
+            &format!("{REPORTS}\n[companies.fundamental]"),
+        )
+}
+
+#[test]
+fn bots_read_the_files_financials_and_an_earnings_report_only_from_its_time_on() {
+    let text = reader_with_earnings();
+    let mut kernel = kernel(&text, &[READ_FINANCIALS]);
+    let tape = run(&mut kernel);
+    let summary = kernel.summary();
+    assert_eq!(
+        summary.groups["reader"].first_error, None,
+        "{:?}",
+        summary.groups["reader"]
+    );
+    let published = kernel.scenario().start.plus_millis(30_000).0;
+    let (mut before, mut after) = (0, 0);
+    for trade in &tape.trades {
+        let at = trade.split("at: Timestamp(").nth(1).unwrap();
+        let at: i64 = at.split(')').next().unwrap().parse().unwrap();
+        if at < published {
+            assert!(trade.contains("quantity: Quantity(224)"), "{trade}");
+            before += 1;
+        } else if at > published {
+            assert!(trade.contains("quantity: Quantity(325)"), "{trade}");
+            after += 1;
+        }
+    }
+    assert!(before >= 5 && after >= 5, "{:?}", tape.trades);
+    kernel.check_conservation().unwrap();
+}
+
+#[test]
+fn a_run_with_earnings_is_the_same_twice() {
+    let text = busy_market(5).replace(
+        "[companies.fundamental]",
+        &format!("{REPORTS}\n[companies.fundamental]"),
+    );
+    let text = format!("{text}\n{}", EARNINGS.replace("30s", "2m30s"));
+    let value = include_str!("../../scripts/value_investor.rhai");
+    let value_bots = r#"
+[[bots]]
+name = "value"
+script = "v.rhai"
+count = 5
+cash = "100000.00"
+holdings = { ACME = 100 }
+wake = { kind = "random", mean = "3s" }
+params = { fair_pe = 20, margin = 0.02, size = 20, interval_ms = 3000 }
+"#;
+    let text = text.replacen("[[events]]", &format!("{value_bots}\n[[events]]"), 1);
+    let mut first = kernel(&text, &[MM, NOISE, value]);
+    let mut second = kernel(&text, &[MM, NOISE, value]);
+    let (a, b) = (run(&mut first), run(&mut second));
+    assert!(a.trades.len() > 100, "{}", a.trades.len());
+    assert_eq!(a.trades, b.trades);
+    assert_eq!(a.other, b.other);
+    assert_eq!(first.summary(), second.summary());
+    let summary = first.summary();
+    assert_eq!(summary.groups["value"].script_errors, 0, "{summary:?}");
+    assert!(summary.groups["value"].trades > 0, "{summary:?}");
+    first.check_conservation().unwrap();
+}

@@ -70,6 +70,21 @@ pub struct CompanyFile {
     /// starts with and places the injected orders.
     pub issuer_cash: Option<Amount>,
     pub fundamental: Option<FundamentalFile>,
+    /// Yearly reports published before the run, as bots read them with
+    /// `ctx.financials`.
+    #[serde(default)]
+    pub financials: Vec<FinancialsFile>,
+}
+
+/// One yearly report, with the fields a CORPORATE account publishes live
+/// (`publishFinancials`); amounts are signed (a loss is negative).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinancialsFile {
+    pub year: i32,
+    pub revenue: Amount,
+    pub operating_profit: Amount,
+    pub net_income: Amount,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -133,11 +148,13 @@ pub struct WakeFile {
 pub struct EventFile {
     /// From the start of the run.
     pub at: Span,
-    /// `news`, `halt`, `resume`, `join`, `leave`, `order` or `dividend`.
+    /// `news`, `halt`, `resume`, `join`, `leave`, `order`, `dividend` or
+    /// `earnings`.
     pub kind: String,
     pub symbol: Option<String>,
     pub headline: Option<String>,
-    /// `news`: the signed change of fundamental value, as a fraction.
+    /// `news`, `earnings`: the signed change of fundamental value, as a
+    /// fraction.
     pub impact: Option<f64>,
     /// `join`, `leave`: the bot group.
     pub group: Option<String>,
@@ -148,6 +165,11 @@ pub struct EventFile {
     pub price: Option<Amount>,
     /// `dividend`: the cash paid per share, up to six decimals.
     pub amount: Option<Amount>,
+    /// `earnings`: the yearly report it publishes.
+    pub year: Option<i32>,
+    pub revenue: Option<Amount>,
+    pub operating_profit: Option<Amount>,
+    pub net_income: Option<Amount>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

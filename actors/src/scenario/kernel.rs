@@ -15,14 +15,14 @@ use super::fundamental::Fundamental;
 use super::queue::EventQueue;
 use super::record::{BookRow, FundamentalRow, OrderRow, QuoteRow, Recorder, TradeRow};
 use super::rng;
-use super::spec::{EventKind, Scenario, injected_order};
+use super::spec::{self, EventKind, Scenario, injected_order};
 use super::stats::{CompanySummary, CompanyTape, cents};
 use crate::account::{AccountCore, OrderRequest, Placement, check_shares_conserved};
 use crate::book::Listing;
 use crate::book::{BookConfig, BookEvent, OrderBook, Trade};
 use crate::bots::{
     BotAction, BotConfig, BotCore, BotScript, BotStatus, BotView, CallOutcome, Candle, Entry,
-    FillView, Holding, NewsView, OpenOrderView, SymbolView, TradeView,
+    FillView, Financials, Holding, NewsView, OpenOrderView, SymbolView, TradeView,
 };
 use crate::ledger::{self, LedgerLimits, dividends};
 use crate::types::{AccountId, BookId, Money, OrderId, Quantity, Side, Symbol, Timestamp};
@@ -71,6 +71,8 @@ struct Company {
     halted_by_event: bool,
     recent: VecDeque<TradeView>,
     candles: VecDeque<Candle>,
+    /// Published so far, oldest year first.
+    financials: Vec<Financials>,
     /// The view bots share, and the book sequence it was built at.
     view: Option<(u64, SymbolView)>,
     tape: CompanyTape,
@@ -204,6 +206,7 @@ impl Kernel {
                 halted_by_event: false,
                 recent: VecDeque::new(),
                 candles: VecDeque::new(),
+                financials: company.financials.clone(),
                 view: None,
                 tape: CompanyTape::default(),
             });
@@ -498,17 +501,19 @@ impl Kernel {
         recorder: &mut dyn Recorder,
     ) -> Result<(), KernelError> {
         let targets = |symbol: Option<usize>, n: usize| symbol.map_or(0..n, |s| s..s + 1);
+        if let Some((symbol, impact_ppm)) = kind.value_shock() {
+            for c in targets(symbol, self.companies.len()) {
+                if let Some(f) = &mut self.companies[c].fundamental {
+                    f.shock(impact_ppm as f64 / 1e6);
+                }
+            }
+        }
         match kind {
             EventKind::News {
                 symbol,
                 headline,
                 impact_ppm,
             } => {
-                for c in targets(symbol, self.companies.len()) {
-                    if let Some(f) = &mut self.companies[c].fundamental {
-                        f.shock(impact_ppm as f64 / 1e6);
-                    }
-                }
                 let news = NewsView {
                     symbol: symbol.map(|c| self.companies[c].listing.symbol),
                     headline,
@@ -575,6 +580,12 @@ impl Kernel {
                 symbol,
                 per_share_micros,
             } => self.pay_dividend(index, symbol, per_share_micros)?,
+            // Bots read it with `ctx.financials` from their next call on.
+            EventKind::Earnings { symbol, report, .. } => {
+                let company = &mut self.companies[symbol];
+                spec::publish(&mut company.financials, report);
+                company.view = None;
+            }
         }
         Ok(())
     }
@@ -1026,6 +1037,7 @@ impl Kernel {
         view.recent_trades = company.recent.iter().copied().collect();
         view.candles = company.candles.iter().copied().collect();
         view.shares_outstanding = company.shares.0;
+        view.financials = company.financials.clone();
         company.view = Some((seq, view.clone()));
         view
     }

@@ -7,7 +7,7 @@
 use super::fundamental::Fundamental;
 use super::queue::EventQueue;
 use super::rng;
-use super::spec::{EventKind, Scenario};
+use super::spec::Scenario;
 use crate::types::Money;
 
 /// Something the server carries out, in the order given.
@@ -34,7 +34,8 @@ enum Item {
 pub struct LivePlan {
     queue: EventQueue<Item>,
     fundamentals: Vec<Option<Fundamental>>,
-    /// Per event: for news, the companies it moves and by how much (ppm).
+    /// Per event: for news (and earnings with an impact), the companies it
+    /// moves and by how much (ppm).
     news: Vec<Option<(Vec<usize>, i64)>>,
     duration_ms: i64,
     l1_interval_ms: i64,
@@ -69,17 +70,13 @@ impl LivePlan {
         let news = scenario
             .events
             .iter()
-            .map(|event| match event.kind {
-                EventKind::News {
-                    symbol, impact_ppm, ..
-                } => {
-                    let targets = match symbol {
-                        Some(c) => vec![c],
-                        None => (0..scenario.companies.len()).collect(),
-                    };
-                    Some((targets, impact_ppm))
-                }
-                _ => None,
+            .map(|event| {
+                let (symbol, impact_ppm) = event.kind.value_shock()?;
+                let targets = match symbol {
+                    Some(c) => vec![c],
+                    None => (0..scenario.companies.len()).collect(),
+                };
+                Some((targets, impact_ppm))
             })
             .collect();
         LivePlan {
@@ -112,7 +109,8 @@ impl LivePlan {
 
     /// Everything due by `elapsed_ms`, in time order (items of one instant
     /// in the order they were scheduled); [`Due::End`] last, once. News
-    /// moves the values of the companies it is about, as in the kernel.
+    /// (and earnings with an impact) moves the values of the companies it
+    /// is about, as in the kernel.
     pub fn due(&mut self, elapsed_ms: i64) -> Vec<Due> {
         let mut due = Vec::new();
         if self.ended {
@@ -272,5 +270,27 @@ l1_interval = "4s"
         assert_eq!(kinds, ["sample", "step", "step", "sample", "step", "end"]);
         assert_eq!(plan.next_at(), None);
         assert_eq!(plan.due(70_000), vec![]);
+    }
+
+    #[test]
+    fn an_earnings_event_with_an_impact_moves_its_companys_value_as_news_does() {
+        let earnings = "[[events]]\nat = \"1s\"\nkind = \"earnings\"\nsymbol = \"ACME\"\n\
+                        year = 2025\nrevenue = 10\noperating_profit = 2\nnet_income = 1\n";
+        let text = FILE.replace("[outputs]", &format!("{earnings}impact = -0.2\n[outputs]"));
+        let scenario = Scenario::from_file(&parse(&text).unwrap()).unwrap();
+        let mut plan = LivePlan::new(&scenario);
+        assert_eq!(
+            plan.due(1_000),
+            [
+                Due::Event(2),
+                Due::Fundamental {
+                    company: 0,
+                    value: Money(8_000)
+                }
+            ]
+        );
+        let quiet = FILE.replace("[outputs]", &format!("{earnings}[outputs]"));
+        let scenario = Scenario::from_file(&parse(&quiet).unwrap()).unwrap();
+        assert_eq!(LivePlan::new(&scenario).due(1_000), [Due::Event(2)]);
     }
 }

@@ -8,12 +8,13 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::file::{
-    Amount, BotGroupFile, CompanyFile, EventFile, FORMAT_VERSION, FileError, ScenarioFile,
+    Amount, BotGroupFile, CompanyFile, EventFile, FORMAT_VERSION, FileError, FinancialsFile,
+    ScenarioFile,
 };
 use super::rng;
 use crate::account::OrderRequest;
 use crate::book::{OrderKind, TimeInForce};
-use crate::bots::Entry;
+use crate::bots::{Entry, Financials};
 use crate::ledger::FeeSchedule;
 use crate::ledger::dividends::per_share_micros;
 use crate::types::{Money, Price, Quantity, Rate, Side, Symbol, TickSize, Timestamp};
@@ -47,6 +48,9 @@ pub struct Company {
     pub band_bps: Option<u32>,
     pub issuer_cash: Money,
     pub fundamental: Option<FundamentalSpec>,
+    /// Published before the run, oldest year first (as the live server
+    /// hands them to bots).
+    pub financials: Vec<Financials>,
 }
 
 /// An Ornstein-Uhlenbeck value with Poisson jumps, in cents (as a float:
@@ -161,6 +165,14 @@ pub enum EventKind {
         symbol: usize,
         per_share_micros: i64,
     },
+    /// The company publishes a yearly report (replacing one of the same
+    /// year, as `publishFinancials` does); the value, when it has one,
+    /// moves by `impact_ppm` as news would move it.
+    Earnings {
+        symbol: usize,
+        report: Financials,
+        impact_ppm: i64,
+    },
     /// Placed by the company's issuer account.
     Order {
         symbol: usize,
@@ -168,6 +180,32 @@ pub enum EventKind {
         quantity: Quantity,
         price: Option<Price>,
     },
+}
+
+impl EventKind {
+    /// The companies whose value the event moves, and by how much (parts
+    /// per million); `None` for all of them. The kernel and a live run
+    /// share it.
+    pub fn value_shock(&self) -> Option<(Option<usize>, i64)> {
+        match *self {
+            EventKind::News {
+                symbol, impact_ppm, ..
+            } => Some((symbol, impact_ppm)),
+            EventKind::Earnings {
+                symbol, impact_ppm, ..
+            } if impact_ppm != 0 => Some((Some(symbol), impact_ppm)),
+            _ => None,
+        }
+    }
+}
+
+/// `report` in `reports` (oldest year first), replacing a report of the same
+/// year as the live server's publish does.
+pub fn publish(reports: &mut Vec<Financials>, report: Financials) {
+    match reports.binary_search_by_key(&report.year, |r| r.year) {
+        Ok(i) => reports[i] = report,
+        Err(i) => reports.insert(i, report),
+    }
 }
 
 /// The order an `order` event injects for `symbol`: a limit order rests
@@ -525,6 +563,21 @@ fn check_company(path: &str, company: &CompanyFile, e: &mut Report<'_>) -> Optio
             step_ms,
         })
     });
+    let mut financials: Vec<Financials> = Vec::new();
+    for (i, report) in company.financials.iter().enumerate() {
+        let rpath = format!("{path}.financials[{i}]");
+        let Some(report) = check_report(&rpath, report, e) else {
+            continue;
+        };
+        if financials.iter().any(|r| r.year == report.year) {
+            e(
+                format!("{rpath}.year"),
+                format!("{} is reported twice", report.year),
+            );
+            continue;
+        }
+        publish(&mut financials, report);
+    }
     Some(Company {
         symbol: symbol?,
         name: company.name.clone(),
@@ -535,6 +588,37 @@ fn check_company(path: &str, company: &CompanyFile, e: &mut Report<'_>) -> Optio
         band_bps,
         issuer_cash: issuer_cash?,
         fundamental,
+        financials,
+    })
+}
+
+/// The years the live server accepts (`publishFinancials`).
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+/// A yearly report's amounts to the cent; negative ones are losses.
+fn check_report(path: &str, report: &FinancialsFile, e: &mut Report<'_>) -> Option<Financials> {
+    if !YEARS.contains(&report.year) {
+        e(
+            format!("{path}.year"),
+            format!("{} is not a year from 1900 to 9999", report.year),
+        );
+    }
+    let amount = |key: &str, amount: Amount, e: &mut Report<'_>| {
+        Money::from_decimal(amount.0)
+            .map_err(|error| e(format!("{path}.{key}"), error.to_string()))
+            .ok()
+    };
+    let revenue = amount("revenue", report.revenue, e);
+    let operating_profit = amount("operating_profit", report.operating_profit, e);
+    let net_income = amount("net_income", report.net_income, e);
+    if !YEARS.contains(&report.year) {
+        return None;
+    }
+    Some(Financials {
+        year: report.year,
+        revenue: revenue?,
+        operating_profit: operating_profit?,
+        net_income: net_income?,
     })
 }
 
@@ -667,11 +751,19 @@ fn check_event(
         "join" | "leave" => &["group"],
         "order" => &["symbol", "side", "quantity", "price"],
         "dividend" => &["symbol", "amount"],
+        "earnings" => &[
+            "symbol",
+            "impact",
+            "year",
+            "revenue",
+            "operating_profit",
+            "net_income",
+        ],
         other => {
             e(
                 format!("{path}.kind"),
                 format!(
-                    "{other:?} is not one of \"news\", \"halt\", \"resume\", \"join\", \"leave\", \"order\", \"dividend\""
+                    "{other:?} is not one of \"news\", \"halt\", \"resume\", \"join\", \"leave\", \"order\", \"dividend\", \"earnings\""
                 ),
             );
             return None;
@@ -686,6 +778,10 @@ fn check_event(
         ("quantity", event.quantity.is_some()),
         ("price", event.price.is_some()),
         ("amount", event.amount.is_some()),
+        ("year", event.year.is_some()),
+        ("revenue", event.revenue.is_some()),
+        ("operating_profit", event.operating_profit.is_some()),
+        ("net_income", event.net_income.is_some()),
     ];
     for (key, present) in given {
         if present && !allowed.contains(&key) {
@@ -729,14 +825,7 @@ fn check_event(
     };
     match event.kind.as_str() {
         "news" => {
-            let impact = event.impact.unwrap_or(0.0);
-            if !impact.is_finite() || impact <= -1.0 {
-                e(
-                    format!("{path}.impact"),
-                    "must be a fraction above -1".into(),
-                );
-                return None;
-            }
+            let impact_ppm = impact_ppm(path, event, e)?;
             let Some(headline) = event.headline.clone() else {
                 e(format!("{path}.headline"), "news needs a headline".into());
                 return None;
@@ -744,8 +833,12 @@ fn check_event(
             Some(EventKind::News {
                 symbol,
                 headline,
-                impact_ppm: (impact * 1e6).round() as i64,
+                impact_ppm,
             })
+        }
+        "earnings" => {
+            let impact_ppm = impact_ppm(path, event, e)?;
+            earnings(path, event, symbol, impact_ppm, e)
         }
         "halt" => Some(EventKind::Halt { symbol }),
         "resume" => Some(EventKind::Resume { symbol }),
@@ -821,6 +914,59 @@ fn check_event(
     }
 }
 
+/// `impact` in parts per million (none: 0).
+fn impact_ppm(path: &str, event: &EventFile, e: &mut Report<'_>) -> Option<i64> {
+    let impact = event.impact.unwrap_or(0.0);
+    if !impact.is_finite() || impact <= -1.0 {
+        e(
+            format!("{path}.impact"),
+            "must be a fraction above -1".into(),
+        );
+        return None;
+    }
+    Some((impact * 1e6).round() as i64)
+}
+
+/// An `earnings` event: a company and every field of its report.
+fn earnings(
+    path: &str,
+    event: &EventFile,
+    symbol: Option<usize>,
+    impact_ppm: i64,
+    e: &mut Report<'_>,
+) -> Option<EventKind> {
+    if symbol.is_none() {
+        e(
+            format!("{path}.symbol"),
+            "an earnings event needs `symbol`".into(),
+        );
+    }
+    let mut needs = |key: &str, present: bool| {
+        if !present {
+            e(
+                format!("{path}.{key}"),
+                format!("an earnings event needs `{key}`"),
+            );
+        }
+    };
+    needs("year", event.year.is_some());
+    needs("revenue", event.revenue.is_some());
+    needs("operating_profit", event.operating_profit.is_some());
+    needs("net_income", event.net_income.is_some());
+    let report = FinancialsFile {
+        year: event.year?,
+        revenue: event.revenue?,
+        operating_profit: event.operating_profit?,
+        net_income: event.net_income?,
+    };
+    let report = check_report(path, &report, e)?;
+    Some(EventKind::Earnings {
+        symbol: symbol?,
+        report,
+        impact_ppm,
+    })
+}
+
 fn check_outputs(file: &ScenarioFile, e: &mut Report<'_>) -> Outputs {
     let mut outputs = Outputs {
         trades: false,
@@ -870,4 +1016,138 @@ fn check_outputs(file: &ScenarioFile, e: &mut Report<'_>) -> Outputs {
         );
     }
     outputs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::file::parse;
+
+    const BASE: &str = r#"
+version = 1
+name = "t"
+seed = 1
+start = "2026-01-05T09:30:00Z"
+duration = "1h"
+
+[[companies]]
+symbol = "ACME"
+name = "Acme"
+sector = "Industrials"
+shares_outstanding = 1000
+ipo_price = "10.00"
+tick_size = "0.01"
+"#;
+
+    fn check(extra: &str) -> Result<Scenario, Vec<String>> {
+        let file = parse(&format!("{BASE}{extra}")).map_err(|e| vec![e.to_string()])?;
+        Scenario::from_file(&file).map_err(|errors| errors.iter().map(|e| e.to_string()).collect())
+    }
+
+    const REPORT_2024: &str = "[[companies.financials]]\nyear = 2024\nrevenue = \"1000.50\"\n\
+                               operating_profit = 100\nnet_income = \"-20.25\"\n";
+
+    #[test]
+    fn a_companys_financials_are_kept_to_the_cent_oldest_year_first() {
+        let scenario = check(&format!(
+            "{REPORT_2024}[[companies.financials]]\nyear = 2023\nrevenue = 900\n\
+             operating_profit = 90\nnet_income = 60\n"
+        ))
+        .unwrap();
+        let reports = &scenario.companies[0].financials;
+        assert_eq!(
+            reports.iter().map(|r| r.year).collect::<Vec<_>>(),
+            [2023, 2024]
+        );
+        assert_eq!(
+            reports[1],
+            Financials {
+                year: 2024,
+                revenue: Money(100_050),
+                operating_profit: Money(10_000),
+                net_income: Money(-2_025),
+            }
+        );
+    }
+
+    #[test]
+    fn financials_name_the_key_path_of_what_is_wrong() {
+        let twice = check(&format!("{REPORT_2024}{REPORT_2024}")).unwrap_err();
+        assert_eq!(
+            twice,
+            ["companies[0].financials[1].year: 2024 is reported twice"]
+        );
+        let fine = check(&REPORT_2024.replace("\"1000.50\"", "\"1000.505\"")).unwrap_err();
+        assert!(
+            fine[0].starts_with("companies[0].financials[0].revenue: "),
+            "{fine:?}"
+        );
+        let year = check(&REPORT_2024.replace("2024", "24")).unwrap_err();
+        assert_eq!(
+            year,
+            ["companies[0].financials[0].year: 24 is not a year from 1900 to 9999"]
+        );
+        let unknown = check(&format!("{REPORT_2024}eps = 1\n")).unwrap_err();
+        assert!(
+            unknown[0].starts_with("companies[0].financials[0].eps: unknown field"),
+            "{unknown:?}"
+        );
+    }
+
+    const EARNINGS: &str = "[[events]]\nat = \"30m\"\nkind = \"earnings\"\nsymbol = \"ACME\"\n\
+                            year = 2025\nrevenue = 1200\noperating_profit = 80\nnet_income = 40\n";
+
+    #[test]
+    fn an_earnings_event_carries_a_whole_report_and_an_optional_impact() {
+        let scenario = check(&format!("{EARNINGS}impact = -0.15\n")).unwrap();
+        let kind = &scenario.events[0].kind;
+        assert_eq!(
+            *kind,
+            EventKind::Earnings {
+                symbol: 0,
+                report: Financials {
+                    year: 2025,
+                    revenue: Money(120_000),
+                    operating_profit: Money(8_000),
+                    net_income: Money(4_000),
+                },
+                impact_ppm: -150_000,
+            }
+        );
+        assert_eq!(kind.value_shock(), Some((Some(0), -150_000)));
+        let quiet = check(EARNINGS).unwrap();
+        assert_eq!(quiet.events[0].kind.value_shock(), None);
+
+        let missing = check(&EARNINGS.replace("net_income = 40\n", "")).unwrap_err();
+        assert_eq!(
+            missing,
+            ["events[0].net_income: an earnings event needs `net_income`"]
+        );
+        let nobody = check(&EARNINGS.replace("symbol = \"ACME\"\n", "")).unwrap_err();
+        assert_eq!(
+            nobody,
+            ["events[0].symbol: an earnings event needs `symbol`"]
+        );
+        let headline = check(&format!("{EARNINGS}headline = \"x\"\n")).unwrap_err();
+        assert_eq!(
+            headline,
+            ["events[0].headline: a earnings event takes no `headline`"]
+        );
+        let year = check(&format!("{EARNINGS}\n[[events]]\nat = \"1m\"\nkind = \"order\"\nsymbol = \"ACME\"\nside = \"buy\"\nquantity = 1\nyear = 2025\n")).unwrap_err();
+        assert_eq!(year, ["events[1].year: a order event takes no `year`"]);
+    }
+
+    #[test]
+    fn publishing_a_year_again_replaces_it() {
+        let report = |year, cents| Financials {
+            year,
+            revenue: Money(cents),
+            operating_profit: Money(cents),
+            net_income: Money(cents),
+        };
+        let mut reports = vec![report(2023, 1), report(2025, 3)];
+        publish(&mut reports, report(2024, 2));
+        publish(&mut reports, report(2025, 4));
+        assert_eq!(reports, [report(2023, 1), report(2024, 2), report(2025, 4)]);
+    }
 }

@@ -4,7 +4,8 @@
 //! bots of the server's bot host (each wakes up as its group says and sees
 //! the fundamental through the group's noise), and what the file schedules
 //! ([`LivePlan`]) is carried out through the same paths an admin's
-//! commands take: news as `publishNews`, halts as `haltTrading`, the
+//! commands take: news as `publishNews`, halts as `haltTrading`, reports
+//! (the file's and earnings events') as `publishFinancials` stores them, the
 //! injected order from the company's issuer account. An ADMIN or
 //! INSTRUCTOR pauses, resumes and stops the run (`pauseScenario`, ...);
 //! time spent paused does not count. At its end the bots stop, the
@@ -24,7 +25,7 @@ use std::time::Duration;
 use marketlab_actors::account::AccountCore;
 use marketlab_actors::account::actor::{CancelOrder, Deposit, Inspect, PlaceOrder};
 use marketlab_actors::book::actor::TopOfBook;
-use marketlab_actors::bots::ScenarioPacing;
+use marketlab_actors::bots::{Financials, ScenarioPacing};
 use marketlab_actors::scenario::Scenario;
 use marketlab_actors::scenario::live::{Due, LivePlan};
 use marketlab_actors::scenario::spec::{EventKind, injected_order};
@@ -42,11 +43,13 @@ use crate::api::resolvers::portfolio::standings;
 use crate::api::state::ApiState;
 use crate::bots::{BotGroup, NewBots};
 use crate::listing::{self, NewListing};
-use crate::persistence::entities::bot_script;
 use crate::persistence::entities::enums::{BotStatus, Role, RunStatus};
 use crate::persistence::entities::scenario_run;
+use crate::persistence::entities::{bot_script, financial_report};
 use crate::persistence::repo::dividends::{self, NewDividend};
-use crate::persistence::repo::{bot_scripts, bots as bot_rows, companies, scenario_runs, trades};
+use crate::persistence::repo::{
+    bot_scripts, bots as bot_rows, companies, financials, scenario_runs, trades,
+};
 
 /// What an admin asks of a live run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,6 +270,9 @@ async fn list_companies(
             },
         )
         .await?;
+        for report in &company.financials {
+            publish_financials(state, company.symbol, *report).await?;
+        }
         crate::api::feeds::follow(state, company.symbol, company.ipo_price);
         listed.push(Company {
             symbol: company.symbol,
@@ -276,6 +282,26 @@ async fn list_companies(
         });
     }
     Ok(listed)
+}
+
+/// Stored as `publishFinancials` stores a CORPORATE account's report (the
+/// same year again replaces it); bots see it once the listings are
+/// refreshed.
+async fn publish_financials(
+    state: &ApiState,
+    symbol: Symbol,
+    report: Financials,
+) -> anyhow::Result<()> {
+    let row = financial_report::Model {
+        symbol: symbol.to_string(),
+        year: report.year,
+        revenue: report.revenue.0,
+        operating_profit: report.operating_profit.0,
+        net_income: report.net_income.0,
+        published_at: state.now().0,
+    };
+    financials::upsert(&state.db, &row).await?;
+    Ok(())
 }
 
 async fn deposit(state: &ApiState, account: AccountId, amount: Money) -> anyhow::Result<()> {
@@ -523,6 +549,11 @@ impl Live {
                 symbol,
                 per_share_micros,
             } => self.declare_dividend(symbol, per_share_micros).await?,
+            // Its impact on the value is the plan's business.
+            EventKind::Earnings { symbol, report, .. } => {
+                publish_financials(&self.state, self.companies[symbol].symbol, report).await?;
+                self.state.bots.refresh_listings().await?;
+            }
         }
         Ok(())
     }
