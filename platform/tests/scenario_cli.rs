@@ -3,15 +3,12 @@
 //! for one seed, different for another, and the same alone as with
 //! `--runs`; bad files are refused with the key or line at fault.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use sha2::{Digest, Sha256};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+#[path = "support/outputs.rs"]
+mod outputs;
+use outputs::{hashes, root, scratch};
 
 fn marketlab(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_marketlab"))
@@ -19,36 +16,6 @@ fn marketlab(args: &[&str]) -> Output {
         .current_dir(root())
         .output()
         .expect("the binary runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("marketlab-scenario-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Every file of a folder (recursively) but the wall-clock `timing.json`,
-/// by path, with its SHA-256.
-fn hashes(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.file_name().unwrap() != "timing.json" {
-                let key = path.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(
-                    key,
-                    hex::encode(Sha256::digest(std::fs::read(&path).unwrap())),
-                );
-            }
-        }
-    }
-    out
 }
 
 fn run(file: &str, out: &Path, extra: &[&str]) -> Output {
@@ -87,7 +54,7 @@ fn every_shipped_scenario_checks_runs_to_its_end_and_can_run_live() {
             Vec::<String>::new(),
             "{name} can run live"
         );
-        let out = scratch(&name);
+        let out = scratch("scenario", &name);
         run(&relative, &out, &["--duration", "3m"]);
         let summary: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
@@ -106,7 +73,11 @@ fn every_shipped_scenario_checks_runs_to_its_end_and_can_run_live() {
 #[test]
 fn runs_repeat_byte_for_byte_and_parallel_seeds_match_single_ones() {
     let file = "scenarios/flash_crash.toml";
-    let (a, b, c) = (scratch("a"), scratch("b"), scratch("c"));
+    let (a, b, c) = (
+        scratch("scenario", "a"),
+        scratch("scenario", "b"),
+        scratch("scenario", "c"),
+    );
     run(file, &a, &["--duration", "2m", "--seed", "5"]);
     run(file, &b, &["--duration", "2m", "--seed", "5"]);
     run(file, &c, &["--duration", "2m", "--seed", "6"]);
@@ -118,7 +89,7 @@ fn runs_repeat_byte_for_byte_and_parallel_seeds_match_single_ones() {
     assert_eq!(ha, hb);
     assert_ne!(ha["trades.csv"], hc["trades.csv"]);
 
-    let many = scratch("many");
+    let many = scratch("scenario", "many");
     run(
         file,
         &many,
@@ -173,7 +144,7 @@ fn complaint(dir: &Path, name: &str, text: &str, script: &str) -> String {
 
 #[test]
 fn bad_files_are_refused_naming_the_key_or_line() {
-    let dir = scratch("bad");
+    let dir = scratch("scenario", "bad");
     let script = "fn on_tick(ctx) { ctx.buy(\"ACME\", 10.0, 1); }\n";
     let ok = dir.join("good.toml");
     std::fs::write(&ok, GOOD).unwrap();

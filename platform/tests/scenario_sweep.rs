@@ -5,21 +5,20 @@
 //! refused with nothing written; a merge refuses missing runs, duplicates
 //! and mixed sweeps; `--runs` writes the same statistics as a sweep.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sha2::{Digest, Sha256};
+
+#[path = "support/outputs.rs"]
+mod outputs;
+use outputs::{hashes, root, scratch};
 
 const SHARD_VARS: [&str; 3] = [
     "SLURM_ARRAY_TASK_ID",
     "SLURM_ARRAY_TASK_COUNT",
     "JOB_COMPLETION_INDEX",
 ];
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// The binary with `args`, the shard variables only as `env` gives them.
 fn marketlab(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -49,13 +48,6 @@ fn refused(args: &[&str], env: &[(&str, &str)]) -> String {
     assert!(!output.status.success(), "{args:?} passed");
     assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     stderr
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("marketlab-sweep-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// A minute of one company, two market makers and a few noise traders.
@@ -113,28 +105,6 @@ fn write_tiny(dir: &Path) -> String {
     file.to_str().unwrap().to_owned()
 }
 
-/// Every file of a folder (recursively) but the wall-clock `timing.json`,
-/// by path, with its SHA-256.
-fn hashes(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.file_name().unwrap() != "timing.json" {
-                let key = path.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(
-                    key,
-                    hex::encode(Sha256::digest(std::fs::read(&path).unwrap())),
-                );
-            }
-        }
-    }
-    out
-}
-
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -151,7 +121,7 @@ fn names(dir: &Path) -> Vec<String> {
 
 #[test]
 fn a_sweep_runs_its_grid_into_named_folders_each_like_the_file_edited_by_hand() {
-    let dir = scratch("grid");
+    let dir = scratch("sweep", "grid");
     let file = write_tiny(&dir);
     let out = dir.join("sweep");
     let printed = ok(
@@ -343,7 +313,7 @@ fn sweep_args<'a>(file: &'a str, out: &'a Path, extra: &[&'a str]) -> Vec<&'a st
 
 #[test]
 fn shards_merged_are_the_unsharded_sweep_byte_for_byte() {
-    let dir = scratch("shards");
+    let dir = scratch("sweep", "shards");
     let file = write_tiny(&dir);
     let whole = dir.join("whole");
     ok(&sweep_args(&file, &whole, &[]), &[]);
@@ -403,7 +373,7 @@ fn shards_merged_are_the_unsharded_sweep_byte_for_byte() {
 
 #[test]
 fn bad_keys_values_and_shards_are_refused_before_anything_is_written() {
-    let dir = scratch("bad");
+    let dir = scratch("sweep", "bad");
     let file = write_tiny(&dir);
     let out = dir.join("out");
     let out_arg = out.to_str().unwrap();
@@ -486,7 +456,7 @@ fn bad_keys_values_and_shards_are_refused_before_anything_is_written() {
 
 #[test]
 fn a_merge_refuses_missing_runs_duplicates_and_mixed_sweeps() {
-    let dir = scratch("merge");
+    let dir = scratch("sweep", "merge");
     let file = write_tiny(&dir);
     let (a, b, c) = (dir.join("a"), dir.join("b"), dir.join("c"));
     let args = |out: &Path, values: &str, shard: &str| -> Vec<String> {
@@ -546,7 +516,7 @@ fn a_merge_refuses_missing_runs_duplicates_and_mixed_sweeps() {
 
 #[test]
 fn several_seeds_of_a_run_write_the_statistics_a_sweep_of_them_does() {
-    let dir = scratch("runs");
+    let dir = scratch("sweep", "runs");
     let file = write_tiny(&dir);
     let (runs, sweep) = (dir.join("runs"), dir.join("sweep"));
     ok(
