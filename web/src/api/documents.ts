@@ -3,6 +3,53 @@
 // breaks one fails `npm run build`.
 import { graphql } from '../../generated';
 
+// Selections several operations share: with fragment masking off, each
+// operation's result type holds the fields inline.
+export const QuoteFieldsFragment = graphql(`
+  fragment QuoteFields on Quote {
+    symbol
+    bid
+    ask
+    last
+    open
+    high
+    low
+    volume
+    change
+    changePercent
+    at
+    sequence
+  }
+`);
+
+export const OrderFieldsFragment = graphql(`
+  fragment OrderFields on Order {
+    id
+    symbol
+    side
+    type
+    timeInForce
+    quantity
+    filledQuantity
+    remainingQuantity
+    limitPrice
+    stopPrice
+    averageFillPrice
+    status
+    reason
+    createdAt
+    updatedAt
+    fills {
+      tradeId
+      price
+      quantity
+      fee
+      tax
+      executedAt
+    }
+  }
+`);
+
 export const RegisterDocument = graphql(`
   mutation Register($input: RegisterInput!) {
     register(input: $input) {
@@ -62,18 +109,7 @@ export const MarketDocument = graphql(`
       marketCap
       tickSize
       quote {
-        symbol
-        bid
-        ask
-        last
-        open
-        high
-        low
-        volume
-        change
-        changePercent
-        at
-        sequence
+        ...QuoteFields
       }
     }
     sectors {
@@ -89,18 +125,7 @@ export const MarketDocument = graphql(`
 export const QuotesSubscription = graphql(`
   subscription Quotes($symbols: [String!]!) {
     quotes(symbols: $symbols) {
-      symbol
-      bid
-      ask
-      last
-      open
-      high
-      low
-      volume
-      change
-      changePercent
-      at
-      sequence
+      ...QuoteFields
     }
   }
 `);
@@ -126,18 +151,7 @@ export const CompanyDocument = graphql(`
         publishedAt
       }
       quote {
-        symbol
-        bid
-        ask
-        last
-        open
-        high
-        low
-        volume
-        change
-        changePercent
-        at
-        sequence
+        ...QuoteFields
       }
     }
     trades(symbol: $symbol, limit: 60) {
@@ -373,29 +387,7 @@ export const PortfolioDocument = graphql(`
 export const OrdersDocument = graphql(`
   query Orders {
     myOrders(limit: 200) {
-      id
-      symbol
-      side
-      type
-      timeInForce
-      quantity
-      filledQuantity
-      remainingQuantity
-      limitPrice
-      stopPrice
-      averageFillPrice
-      status
-      reason
-      createdAt
-      updatedAt
-      fills {
-        tradeId
-        price
-        quantity
-        fee
-        tax
-        executedAt
-      }
+      ...OrderFields
     }
   }
 `);
@@ -403,29 +395,7 @@ export const OrdersDocument = graphql(`
 export const MyOrdersSubscription = graphql(`
   subscription MyOrders {
     myOrders {
-      id
-      symbol
-      side
-      type
-      timeInForce
-      quantity
-      filledQuantity
-      remainingQuantity
-      limitPrice
-      stopPrice
-      averageFillPrice
-      status
-      reason
-      createdAt
-      updatedAt
-      fills {
-        tradeId
-        price
-        quantity
-        fee
-        tax
-        executedAt
-      }
+      ...OrderFields
     }
   }
 `);
@@ -433,29 +403,7 @@ export const MyOrdersSubscription = graphql(`
 export const AmendOrderDocument = graphql(`
   mutation AmendOrder($id: ID!, $quantity: Long, $limitPrice: Decimal, $stopPrice: Decimal, $clientOrderId: String) {
     amendOrder(id: $id, quantity: $quantity, limitPrice: $limitPrice, stopPrice: $stopPrice, clientOrderId: $clientOrderId) {
-      id
-      symbol
-      side
-      type
-      timeInForce
-      quantity
-      filledQuantity
-      remainingQuantity
-      limitPrice
-      stopPrice
-      averageFillPrice
-      status
-      reason
-      createdAt
-      updatedAt
-      fills {
-        tradeId
-        price
-        quantity
-        fee
-        tax
-        executedAt
-      }
+      ...OrderFields
     }
   }
 `);
@@ -845,18 +793,7 @@ export const WatchlistsDocument = graphql(`
       symbols
       createdAt
       quotes {
-        symbol
-        bid
-        ask
-        last
-        open
-        high
-        low
-        volume
-        change
-        changePercent
-        at
-        sequence
+        ...QuoteFields
       }
     }
     companies {
@@ -873,18 +810,7 @@ export const CreateWatchlistDocument = graphql(`
       symbols
       createdAt
       quotes {
-        symbol
-        bid
-        ask
-        last
-        open
-        high
-        low
-        volume
-        change
-        changePercent
-        at
-        sequence
+        ...QuoteFields
       }
     }
   }
@@ -898,18 +824,7 @@ export const UpdateWatchlistDocument = graphql(`
       symbols
       createdAt
       quotes {
-        symbol
-        bid
-        ask
-        last
-        open
-        high
-        low
-        volume
-        change
-        changePercent
-        at
-        sequence
+        ...QuoteFields
       }
     }
   }
@@ -951,18 +866,7 @@ export const AlertsDocument = graphql(`
       symbol
       lastPrice
       quote {
-        symbol
-        bid
-        ask
-        last
-        open
-        high
-        low
-        volume
-        change
-        changePercent
-        at
-        sequence
+        ...QuoteFields
       }
     }
   }
