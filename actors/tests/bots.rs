@@ -1456,3 +1456,80 @@ fn the_value_investor_falls_back_on_the_fundamental_without_financials() {
         [limit(Side::Buy, acme(), 10_100, 100)]
     );
 }
+
+// ------------------------------------------------------- ABIDES's value agent
+
+const ABIDES_VALUE: &str = include_str!("../../scripts/abides_value.rhai");
+
+/// The market of [`market`] (bid 99.00, ask 101.00: a spread of 200 cents)
+/// at `at_ms`, the agent seeing the fundamental at `seen` cents.
+fn value_view(at_ms: i64, seen: i64) -> Arc<BotView> {
+    let mut view = market();
+    view.now = Timestamp::from_millis(at_ms);
+    view.symbols.get_mut(&acme()).unwrap().fundamental = Some(Money(seen));
+    Arc::new(view)
+}
+
+fn one_order(outcome: &CallOutcome) -> BotOrder {
+    assert_eq!(outcome.error, None);
+    assert_eq!(outcome.actions[0], BotAction::CancelAll(Some(acme())));
+    let orders = places(outcome);
+    assert_eq!(orders.len(), 1, "{outcome:?}");
+    orders[0]
+}
+
+#[test]
+fn abides_value_agents_order_at_every_wake_with_a_fixed_size_up_to_two_spreads_from_the_touch() {
+    // 10:00 UTC, within the session: the observation (105.00, above the
+    // mid of 100.00) is trusted almost wholly, as in ABIDES.
+    let open_ms = NOW_MS + 3_600_000;
+    let mut buyer = bot_with(ABIDES_VALUE, r#"{"r_bar": 100.0}"#, 1, BotConfig::default());
+    let mut size = None;
+    let mut offsets = std::collections::BTreeSet::new();
+    for wake in 0..200 {
+        let order = one_order(&buyer.on_tick(&value_view(open_ms + wake * 14_000, 10_500)));
+        assert_eq!(order.side, Side::Buy);
+        let offset = 10_100 - limit_price(&order);
+        assert!((0..400).contains(&offset), "{offset}");
+        offsets.insert(offset);
+        assert!((20..50).contains(&order.quantity.0));
+        assert_eq!(*size.get_or_insert(order.quantity), order.quantity);
+    }
+    // Crossing (offset 0) and resting up to 2 x 200 cents deep.
+    assert!(
+        offsets.contains(&0) && offsets.last() > Some(&300),
+        "{offsets:?}"
+    );
+
+    let mut seller = bot_with(ABIDES_VALUE, r#"{"r_bar": 100.0}"#, 2, BotConfig::default());
+    for wake in 0..20 {
+        let order = one_order(&seller.on_tick(&value_view(open_ms + wake * 14_000, 9_500)));
+        assert_eq!(order.side, Side::Sell);
+        assert!((9_900..10_300).contains(&limit_price(&order)));
+    }
+}
+
+#[test]
+fn abides_value_agents_project_their_estimate_to_the_close() {
+    // A fast reversion (kappa 0.01 a second) leaves nothing of today's
+    // observation by the close, 6 hours on: the estimate is r_bar, so
+    // r_bar decides the side whatever the agent sees.
+    let at = NOW_MS + 3_600_000;
+    for (r_bar, side) in [("100.0", Side::Buy), ("99.99", Side::Sell)] {
+        let params = format!(r#"{{"r_bar": {r_bar}, "kappa": 0.01}}"#);
+        let mut agent = bot_with(ABIDES_VALUE, &params, 3, BotConfig::default());
+        assert_eq!(
+            one_order(&agent.on_tick(&value_view(at, 10_500))).side,
+            side
+        );
+    }
+    // At the close itself there is nothing left to project over: the
+    // observation decides.
+    let close = NOW_MS + 7 * 3_600_000;
+    let params = r#"{"r_bar": 99.99, "kappa": 0.01}"#;
+    let mut agent = bot_with(ABIDES_VALUE, params, 3, BotConfig::default());
+    assert_eq!(
+        one_order(&agent.on_tick(&value_view(close, 10_500))).side,
+        Side::Buy
+    );
+}

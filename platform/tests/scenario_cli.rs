@@ -70,6 +70,28 @@ fn every_shipped_scenario_checks_runs_to_its_end_and_can_run_live() {
     }
 }
 
+/// A file's settings: its lines from `version` on, less `keys`.
+fn settings_without(file: &str, keys: &[&str]) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let start = text.find("version = 1").expect("a version line");
+    text[start..]
+        .lines()
+        .filter(|line| !keys.iter().any(|k| line.starts_with(&format!("{k} = "))))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_full_day_is_rmsc03_over_the_whole_session() {
+    let keys = ["name", "description", "duration"];
+    assert_eq!(
+        settings_without("scenarios/rmsc03_fullday.toml", &keys),
+        settings_without("scenarios/abides_rmsc03.toml", &keys)
+    );
+    let day = marketlab::scenario::load(&root().join("scenarios/rmsc03_fullday.toml")).unwrap();
+    assert_eq!(day.scenario.duration_ms, 6 * 3_600_000 + 1_800_000);
+}
+
 #[test]
 fn runs_repeat_byte_for_byte_and_parallel_seeds_match_single_ones() {
     let file = "scenarios/flash_crash.toml";
