@@ -80,8 +80,11 @@ const MAX_CLIENT_ORDER_ID: usize = 64;
 pub struct AccountCore {
     ledger: ledger::Account,
     fees: FeeSchedule,
-    open: HashMap<OrderId, OpenOrder>,
+    /// Boxed: a table sized for a few orders holds a pointer, not a whole
+    /// order, in each of its spare buckets.
+    open: HashMap<OrderId, Box<OpenOrder>>,
     finished: VecDeque<OrderRecord>,
+    finished_kept: usize,
     client_ids: HashMap<String, OrderId>,
     limits: RiskLimits,
     mandate: Mandate,
@@ -165,6 +168,7 @@ impl AccountCore {
             fees,
             open: HashMap::new(),
             finished: VecDeque::new(),
+            finished_kept: FINISHED_KEPT,
             client_ids: HashMap::new(),
             limits: RiskLimits::NONE,
             mandate: Mandate::default(),
@@ -188,11 +192,11 @@ impl AccountCore {
             }
             core.open.insert(
                 record.id,
-                OpenOrder {
+                Box::new(OpenOrder {
                     record,
                     listing,
                     acknowledged: true,
-                },
+                }),
             );
         }
         core
@@ -286,6 +290,23 @@ impl AccountCore {
         let lot = self.ledger.allot(symbol, quantity, price, at)?;
         self.dirty.symbol(symbol);
         Ok(lot)
+    }
+
+    /// Keep at most `n` finished orders in memory instead of
+    /// [`FINISHED_KEPT`]: a headless run, which never looks one up, keeps
+    /// none, and so a hundred thousand accounts fit in memory.
+    pub fn keeping_finished(mut self, n: usize) -> AccountCore {
+        self.finished_kept = n;
+        self
+    }
+
+    /// For a driver that persists nothing (the scenario kernel): forget
+    /// what changed since the last call, history included, but add the
+    /// fills to `fills`, which say what each trade cost in fees and taxes.
+    pub fn take_fills(&mut self, fills: &mut Vec<(OrderId, FillRecord)>) {
+        let dirty = std::mem::take(&mut self.dirty);
+        fills.extend(dirty.fills);
+        self.ledger.drain_history();
     }
 
     /// Everything that changed since the last call, or `None` if nothing did.
@@ -406,11 +427,11 @@ impl AccountCore {
         self.dirty.order(id, record.symbol);
         self.open.insert(
             id,
-            OpenOrder {
+            Box::new(OpenOrder {
                 record,
                 listing: *listing,
                 acknowledged: false,
-            },
+            }),
         );
         Ok(order)
     }
@@ -832,10 +853,14 @@ impl AccountCore {
         }
         self.ledger.release(id)?;
         if let Some(open) = self.open.remove(&id) {
-            if self.finished.len() == FINISHED_KEPT {
-                self.finished.pop_front();
+            // As the ledger's reservations: an idle account holds no table.
+            if self.open.is_empty() {
+                self.open.shrink_to_fit();
             }
             self.finished.push_back(open.record);
+            if self.finished.len() > self.finished_kept {
+                self.finished.pop_front();
+            }
         }
         Ok(())
     }

@@ -146,6 +146,35 @@ fn changes_follow_a_deposit_an_order_and_its_fill() {
 }
 
 #[test]
+fn an_account_keeping_no_finished_orders_hands_over_its_fills_and_forgets_the_rest() {
+    let mut account = core(1).keeping_finished(0);
+    account
+        .deposit(Money::from_major(10_000), None, AT)
+        .unwrap();
+    let order = placed(&mut account, 7, buy(4, 10_100));
+    let events = [
+        BookEvent::Accepted {
+            seq: 1,
+            id: order.id,
+            account: AccountId(1),
+        },
+        trade(2, 7, 3, 2, 4, 10_000, 0),
+    ];
+    account.apply(AT, &events).unwrap();
+    let mut fills = Vec::new();
+    account.take_fills(&mut fills);
+    // 4 x 100.00 and its commission 0.06, as `take_changes` would say.
+    assert_eq!(fills.len(), 1);
+    assert_eq!((fills[0].0, fills[0].1.fee), (OrderId(7), Money(6)));
+    assert_eq!(account.ledger().cash(), Money(1_000_000 - 40_006));
+    assert_eq!(account.take_changes(), None, "nothing left to hand over");
+    // Filled, so finished, and not kept.
+    assert_eq!(account.order(OrderId(7)), None);
+    assert_eq!(account.open_orders().count(), 0);
+    account.ledger().check_invariants().unwrap();
+}
+
+#[test]
 fn an_ended_order_hands_over_no_reservation() {
     let mut account = core(1);
     account

@@ -162,11 +162,29 @@ impl BotCore {
         run_seed: u64,
         config: BotConfig,
     ) -> BotCore {
+        BotCore::sharing(
+            id,
+            script,
+            Arc::new(params_from_json(params)),
+            run_seed,
+            config,
+        )
+    }
+
+    /// [`BotCore::new`] with params converted once and shared by a group of
+    /// bots (a scenario's thousands of noise traders hold one map).
+    pub fn sharing(
+        id: u64,
+        script: Arc<BotScript>,
+        params: Arc<Map>,
+        run_seed: u64,
+        config: BotConfig,
+    ) -> BotCore {
         let state = CallState {
             token: ctx::new_token(),
             bot_id: id,
             view: Arc::clone(&NO_VIEW),
-            params: params_from_json(params),
+            params,
             state: Map::new(),
             rng: bot_rng(run_seed, id),
             actions: Vec::new(),

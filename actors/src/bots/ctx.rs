@@ -32,7 +32,7 @@ pub(crate) struct CallState {
     pub(crate) token: u64,
     pub(crate) bot_id: u64,
     pub(crate) view: Arc<BotView>,
-    pub(crate) params: Map,
+    pub(crate) params: Arc<Map>,
     pub(crate) state: Map,
     pub(crate) rng: ChaCha8Rng,
     pub(crate) actions: Vec<BotAction>,
@@ -521,7 +521,7 @@ pub(crate) fn register(engine: &mut Engine) {
         ctx.with(|s| Ok(s.params.get(name).cloned().unwrap_or(Dynamic::UNIT)))
     });
     engine.register_get("params", |ctx: &mut Ctx| {
-        ctx.with(|s| Ok(s.params.clone().into_dynamic()))
+        ctx.with(|s| Ok(Map::clone(&s.params).into_dynamic()))
     });
     // Typed overloads first: Rhai finds a function whose parameter types
     // match exactly at once, while a `Dynamic` parameter costs a search

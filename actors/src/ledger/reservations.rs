@@ -86,6 +86,11 @@ impl Account {
             .reservations
             .remove(&order)
             .ok_or(LedgerError::UnknownOrder(order))?;
+        // Most accounts have an order open now and then: an idle one holds
+        // no table (a market of 100,000 bots is 100,000 of them).
+        if self.reservations.is_empty() {
+            self.reservations.shrink_to_fit();
+        }
         self.reserved_cash -= reservation.cash;
         if let Some(holding) = self.holdings.get_mut(&reservation.symbol) {
             holding.reserved -= reservation.shares;

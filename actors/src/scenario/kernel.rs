@@ -17,12 +17,15 @@ use super::record::{BookRow, FundamentalRow, OrderRow, QuoteRow, Recorder, Trade
 use super::rng;
 use super::spec::{self, EventKind, Scenario, injected_order};
 use super::stats::{CompanySummary, CompanyTape, cents};
-use crate::account::{AccountCore, OrderRequest, Placement, check_shares_conserved};
+use crate::account::{
+    AccountCore, FillRecord, OrderError, OrderRequest, Placement, check_shares_conserved,
+};
 use crate::book::Listing;
 use crate::book::{BookConfig, BookEvent, OrderBook, Trade};
 use crate::bots::{
     BotAction, BotConfig, BotCore, BotScript, BotStatus, BotView, CallOutcome, Candle, Entry,
     FillView, Financials, Holding, NewsView, OpenOrderView, SymbolView, TradeView,
+    params_from_json,
 };
 use crate::ledger::{self, LedgerLimits, dividends};
 use crate::types::{AccountId, BookId, Money, OrderId, Quantity, Side, Symbol, Timestamp};
@@ -57,8 +60,10 @@ enum Event {
     Start(usize),
     Wake { bot: usize, token: u64 },
     Act { bot: usize, actions: Vec<BotAction> },
-    Fill { bot: usize, fill: FillView },
-    Trade { bot: usize, trade: TradeView },
+    // Boxed: the queue holds every bot's next wake-up, so its entries stay
+    // small (32 bytes, not 64) for the rare events with a payload.
+    Fill { bot: usize, fill: Box<FillView> },
+    Trade { bot: usize, trade: Box<TradeView> },
     Scheduled(usize),
 }
 
@@ -88,12 +93,15 @@ struct Bot {
     /// (or leaving) makes older ones stale.
     token: u64,
     wake_rng: ChaCha8Rng,
-    observe_rng: ChaCha8Rng,
+    /// Only for a group that sees the fundamental with noise.
+    observe_rng: Option<Box<ChaCha8Rng>>,
 }
 
 #[derive(Debug, Default, Clone)]
 struct GroupTally {
     fills: u64,
+    orders: u64,
+    refused: Refusals,
     script_errors: u64,
     first_error: Option<String>,
 }
@@ -116,6 +124,9 @@ pub struct Kernel {
     news_listeners: Vec<usize>,
     next_order: u64,
     events_buf: Vec<BookEvent>,
+    /// The fills of the command being routed, by order: what each side of
+    /// a trade paid.
+    fills: Vec<(OrderId, FillRecord)>,
     processed: u64,
     trades: u64,
     refused: u64,
@@ -163,8 +174,34 @@ pub struct GroupSummary {
     /// Cash plus shares at the last trade price (the IPO price before any).
     pub equity: String,
     pub trades: u64,
+    /// Orders the group's bots sent to the market.
+    pub orders: u64,
+    pub refused: Refusals,
     pub script_errors: u64,
     pub first_error: Option<String>,
+}
+
+/// Orders refused before any book saw them, by why.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Refusals {
+    /// Buys the account's cash could not cover.
+    pub no_cash: u64,
+    /// Sells of shares the account did not hold: the no-short-selling rule.
+    pub no_shares: u64,
+    /// Anything else (a price outside the band, a symbol not listed).
+    pub other: u64,
+}
+
+impl Refusals {
+    fn count(&mut self, error: &OrderError) {
+        match error {
+            OrderError::Ledger(ledger::LedgerError::InsufficientFunds { .. }) => self.no_cash += 1,
+            OrderError::Ledger(ledger::LedgerError::InsufficientShares { .. }) => {
+                self.no_shares += 1
+            }
+            _ => self.other += 1,
+        }
+    }
 }
 
 impl Kernel {
@@ -181,8 +218,12 @@ impl Kernel {
         let setup = |e: ledger::LedgerError| KernelError::Setup(e.to_string());
         let mut companies = Vec::new();
         let mut by_symbol = FxHashMap::default();
-        let mut accounts = Vec::new();
-        let mut labels = Vec::new();
+        // Sized once: a market of 100,000 bots would otherwise hold a
+        // doubled vector's spare half, and copy it on the way.
+        let bot_count: usize = scenario.groups.iter().map(|g| g.count as usize).sum();
+        let account_count = scenario.companies.len() + bot_count;
+        let mut accounts = Vec::with_capacity(account_count);
+        let mut labels = Vec::with_capacity(account_count);
         let mut deposited: i128 = 0;
         for (index, company) in scenario.companies.iter().enumerate() {
             let config = BookConfig::listed_at(company.tick, company.ipo_price, company.band_bps);
@@ -244,13 +285,15 @@ impl Kernel {
             accounts.push(issuer);
             labels.push(format!("issuer:{}", company.symbol));
         }
-        let mut bot_of = vec![None; accounts.len()];
-        let mut bots = Vec::new();
+        let mut bot_of = Vec::with_capacity(account_count);
+        bot_of.resize(accounts.len(), None);
+        let mut bots = Vec::with_capacity(bot_count);
         let mut trade_listeners = Vec::new();
         let mut news_listeners = Vec::new();
         let all: Arc<[usize]> = (0..companies.len()).collect();
         for (g, group) in scenario.groups.iter().enumerate() {
             let script = &scripts[g];
+            let params = Arc::new(params_from_json(&group.params));
             let symbols: Arc<[usize]> = if group.symbols.is_empty() {
                 all.clone()
             } else {
@@ -275,10 +318,10 @@ impl Kernel {
                 }
                 account.take_changes();
                 let id = account.id().0;
-                let core = BotCore::new(
+                let core = BotCore::sharing(
                     id,
                     script.clone(),
-                    &group.params,
+                    params.clone(),
                     scenario.seed,
                     BotConfig::default(),
                 );
@@ -297,7 +340,8 @@ impl Kernel {
                     active: false,
                     token: 0,
                     wake_rng: rng::stream(scenario.seed, "wake", id),
-                    observe_rng: rng::stream(scenario.seed, "observe", id),
+                    observe_rng: (group.observation_noise != 0.0)
+                        .then(|| Box::new(rng::stream(scenario.seed, "observe", id))),
                 });
                 accounts.push(account);
                 labels.push(format!("{}#{}", group.name, n + 1));
@@ -321,6 +365,7 @@ impl Kernel {
             news_listeners,
             next_order: 1,
             events_buf: Vec::with_capacity(64),
+            fills: Vec::new(),
             processed: 0,
             trades: 0,
             refused: 0,
@@ -708,7 +753,10 @@ impl Kernel {
         for action in actions {
             match *action {
                 BotAction::Place(order) => {
+                    let tally = &mut self.groups[self.bots[bot].group];
+                    tally.orders += 1;
                     let Some(&c) = self.by_symbol.get(&order.symbol) else {
+                        tally.refused.other += 1;
                         self.refused += 1;
                         continue;
                     };
@@ -751,8 +799,11 @@ impl Kernel {
                 routed
             }
             Ok(Placement::Existing(_)) => Ok(()),
-            Err(_) => {
+            Err(error) => {
                 self.refused += 1;
+                if let Some(bot) = self.bot_of[account] {
+                    self.groups[self.bots[bot].group].refused.count(&error);
+                }
                 Ok(())
             }
         }
@@ -794,6 +845,7 @@ impl Kernel {
             return Ok(());
         }
         let at = self.now;
+        self.fills.clear();
         let mut per_account: Vec<(usize, Vec<BookEvent>)> = Vec::new();
         for event in events {
             for account in event.accounts().into_iter().flatten() {
@@ -811,7 +863,7 @@ impl Kernel {
                     at,
                     message: format!("{}: {e}", self.labels[*index]),
                 })?;
-            self.accounts[*index].take_changes();
+            self.accounts[*index].take_fills(&mut self.fills);
         }
         let outputs = self.scenario.outputs;
         let listing = self.companies[c].listing;
@@ -898,15 +950,11 @@ impl Kernel {
         ];
         for (account, order, side) in sides {
             let index = account_index(account);
-            let fee = self.accounts[index].order(order).and_then(|record| {
-                record
-                    .fills
-                    .iter()
-                    .rev()
-                    .find(|f| f.trade.seq() == trade.seq)
-                    .map(|f| f.fee + f.tax)
-            });
-            let fees = fee.unwrap_or(Money::ZERO);
+            let fees = self
+                .fills
+                .iter()
+                .find(|(id, f)| *id == order && f.trade.seq() == trade.seq)
+                .map_or(Money::ZERO, |(_, f)| f.fee + f.tax);
             self.fees += i128::from(fees.0);
             let Some(bot) = self.bot_of[index] else {
                 continue;
@@ -922,12 +970,24 @@ impl Kernel {
                     fees,
                     at,
                 };
-                self.queue.push(at.0, Event::Fill { bot, fill });
+                self.queue.push(
+                    at.0,
+                    Event::Fill {
+                        bot,
+                        fill: Box::new(fill),
+                    },
+                );
             }
         }
         for &bot in &self.trade_listeners {
             if self.bots[bot].active && self.bots[bot].symbols.contains(&c) {
-                self.queue.push(at.0, Event::Trade { bot, trade: view });
+                self.queue.push(
+                    at.0,
+                    Event::Trade {
+                        bot,
+                        trade: Box::new(view),
+                    },
+                );
             }
         }
     }
@@ -972,7 +1032,10 @@ impl Kernel {
         for &c in listings.iter() {
             let mut view = self.symbol_view(c);
             if let Some(f) = &self.companies[c].fundamental {
-                let draw = rng::normal(&mut self.bots[bot].observe_rng);
+                let draw = self.bots[bot]
+                    .observe_rng
+                    .as_mut()
+                    .map_or(0.0, |rng| rng::normal(rng));
                 let cents = (f.value() * (1.0 + noise * draw)).round().max(1.0);
                 view.fundamental = Some(Money(cents as i64));
             }
@@ -1109,6 +1172,8 @@ impl Kernel {
                     pnl: cents(now - initial),
                     equity: cents(now),
                     trades: tally.fills,
+                    orders: tally.orders,
+                    refused: tally.refused,
                     script_errors: tally.script_errors,
                     first_error: tally.first_error.clone(),
                 },
@@ -1135,12 +1200,14 @@ impl Kernel {
     }
 }
 
-/// Accounts are numbered from 1 in the order they were opened.
+/// Accounts are numbered from 1 in the order they were opened. A run
+/// never looks up an order that ended, so none is kept.
 fn new_account(index: usize, fees: ledger::FeeSchedule) -> AccountCore {
     AccountCore::new(
         ledger::Account::new(AccountId(index as u64 + 1), LedgerLimits::default()),
         fees,
     )
+    .keeping_finished(0)
 }
 
 fn account_index(account: AccountId) -> usize {
