@@ -153,7 +153,7 @@ fn a_sweep_runs_its_grid_into_named_folders_each_like_the_file_edited_by_hand() 
         })
         .collect();
     let mut expected: Vec<String> = folders.clone();
-    expected.extend(["manifest.json", "stats.csv", "sweep.csv"].map(String::from));
+    expected.extend(["manifest.json", "stats.csv", "sweep.csv", "sweep.parquet"].map(String::from));
     expected.sort();
     assert_eq!(names(&out), expected);
 
@@ -360,8 +360,11 @@ fn shards_merged_are_the_unsharded_sweep_byte_for_byte() {
         &[],
     );
     assert!(printed.contains("6 runs merged"), "{printed}");
-    assert_eq!(names(&merged), ["manifest.json", "stats.csv", "sweep.csv"]);
-    for name in ["manifest.json", "sweep.csv", "stats.csv"] {
+    assert_eq!(
+        names(&merged),
+        ["manifest.json", "stats.csv", "sweep.csv", "sweep.parquet"]
+    );
+    for name in ["manifest.json", "sweep.csv", "sweep.parquet", "stats.csv"] {
         assert_eq!(
             std::fs::read(merged.join(name)).unwrap(),
             std::fs::read(whole.join(name)).unwrap(),

@@ -7,12 +7,13 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use chrono::SecondsFormat;
-use marketlab_actors::book::BookEvent;
 use marketlab_actors::scenario::record::{
     BookRow, FundamentalRow, OrderRow, QuoteRow, Recorder, TradeRow,
 };
 use marketlab_actors::scenario::spec::Outputs;
-use marketlab_actors::types::{Money, Price, Quantity, Side, TickSize, Timestamp};
+use marketlab_actors::types::{Money, Quantity, Timestamp};
+
+use super::order_event::{order_columns, side_name};
 
 pub struct CsvRecorder {
     trades: Option<BufWriter<File>>,
@@ -115,13 +116,6 @@ fn money(value: Money) -> String {
     value.to_decimal().to_string()
 }
 
-fn side(side: Side) -> &'static str {
-    match side {
-        Side::Buy => "buy",
-        Side::Sell => "sell",
-    }
-}
-
 fn level(level: Option<(Money, Quantity)>) -> (String, String) {
     level.map_or((String::new(), String::new()), |(price, size)| {
         (money(price), size.0.to_string())
@@ -140,7 +134,7 @@ impl Recorder for CsvRecorder {
                 row.seq,
                 money(row.price),
                 row.quantity.0,
-                side(row.aggressor),
+                side_name(row.aggressor),
                 row.buyer,
                 row.seller
             ),
@@ -183,95 +177,22 @@ impl Recorder for CsvRecorder {
     }
 
     fn order(&mut self, row: &OrderRow<'_>) {
-        let price = |tick: TickSize, p: Price| money(tick.to_money(p));
-        let (seq, name, id, order_side, order_price, quantity, reason) = match *row.event {
-            BookEvent::Accepted { seq, id, .. } => {
-                (Some(seq), "accepted", id, None, None, None, String::new())
-            }
-            BookEvent::Rejected { id, reason, .. } => {
-                (None, "rejected", id, None, None, None, reason.to_string())
-            }
-            BookEvent::Trade(t) => (
-                Some(t.seq),
-                "trade",
-                t.taker,
-                Some(t.aggressor),
-                Some(price(row.tick, t.price)),
-                Some(t.quantity),
-                format!("maker {}", t.maker),
-            ),
-            BookEvent::Cancelled {
-                seq,
-                id,
-                remaining,
-                reason,
-                ..
-            } => (
-                Some(seq),
-                "cancelled",
-                id,
-                None,
-                None,
-                Some(remaining),
-                reason.describe().to_owned(),
-            ),
-            BookEvent::Rested {
-                seq,
-                id,
-                side: s,
-                price: p,
-                quantity,
-                ..
-            } => (
-                Some(seq),
-                "rested",
-                id,
-                Some(s),
-                Some(price(row.tick, p)),
-                Some(quantity),
-                String::new(),
-            ),
-            BookEvent::Reduced {
-                seq, id, remaining, ..
-            } => (
-                Some(seq),
-                "reduced",
-                id,
-                None,
-                None,
-                Some(remaining),
-                String::new(),
-            ),
-            BookEvent::Expired {
-                seq, id, remaining, ..
-            } => (
-                Some(seq),
-                "expired",
-                id,
-                None,
-                None,
-                Some(remaining),
-                String::new(),
-            ),
-            BookEvent::Triggered { seq, id, .. } => {
-                (Some(seq), "triggered", id, None, None, None, String::new())
-            }
-            BookEvent::LevelChanged { .. } => return,
-        };
+        let Some(o) = order_columns(row) else { return };
         Self::write(
             &mut self.failed,
             &mut self.orders,
             format_args!(
-                "{},{},{},{name},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{}\n",
                 time(row.at),
                 row.symbol,
-                seq.map(|s| s.to_string()).unwrap_or_default(),
-                id,
+                o.seq.map(|s| s.to_string()).unwrap_or_default(),
+                o.event,
+                o.order_id,
                 row.account,
-                order_side.map(side).unwrap_or_default(),
-                order_price.unwrap_or_default(),
-                quantity.map(|q| q.0.to_string()).unwrap_or_default(),
-                reason.replace(',', ";")
+                o.side.map(side_name).unwrap_or_default(),
+                o.price.map(money).unwrap_or_default(),
+                o.quantity.map(|q| q.0.to_string()).unwrap_or_default(),
+                o.reason.replace(',', ";")
             ),
         );
     }

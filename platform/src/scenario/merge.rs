@@ -1,8 +1,8 @@
 //! `marketlab scenario merge DIR... --out OUT`, and the end of every
 //! unsharded sweep: the run folders of one sweep (each found by its
 //! `run.json`, written when the run completed) checked to be all there
-//! exactly once, then `manifest.json`, `sweep.csv` and `stats.csv` written
-//! from them. The run folders stay where they are.
+//! exactly once, then `manifest.json`, `sweep.csv`, `sweep.parquet` and
+//! `stats.csv` written from them. The run folders stay where they are.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::grid::{Run, Sweep};
+use super::parquet::write_sweep;
 use super::run::write_json;
 use super::tables::{Row, stats_csv, sweep_csv};
 
@@ -210,5 +211,6 @@ pub fn merge(found: &[Found], out: &Path) -> anyhow::Result<u64> {
         let path = out.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
+    write_sweep(&out.join("sweep.parquet"), &sweep.keys, &rows)?;
     Ok(total as u64)
 }

@@ -4,12 +4,15 @@
 //! `marketlab_actors::scenario`.
 
 mod csv;
+mod format;
 mod grid;
 pub mod live;
 mod load;
 mod merge;
 mod metrics;
+mod order_event;
 mod overrides;
+mod parquet;
 mod run;
 mod seed_stats;
 mod shard;
@@ -23,6 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Subcommand;
 use marketlab_actors::scenario::file::Span;
 
+pub use format::Format;
 pub use live::{Control, LiveOptions, LiveRuns, live_problems, status_name, stop_interrupted};
 pub use load::{Loaded, load};
 pub use run::{RunOutcome, run_all};
@@ -49,6 +53,9 @@ pub enum ScenarioCommand {
         /// Run K seeds (seed, seed + 1, ...) in parallel, one folder each.
         #[arg(long, default_value_t = 1)]
         runs: u32,
+        /// The files of the rows: trades.csv, ... or trades.parquet, ...
+        #[arg(long, value_enum, default_value_t = Format::Csv, conflicts_with = "live")]
+        format: Format,
         /// Instead of the file's duration, e.g. `5m`.
         #[arg(long, value_parser = parse_span)]
         duration: Option<Span>,
@@ -65,8 +72,8 @@ pub enum ScenarioCommand {
         server: crate::cli::ServerArgs,
     },
     /// Run a scenario over a grid of values times a range of seeds, one
-    /// folder per run; unsharded, also manifest.json, sweep.csv and
-    /// stats.csv.
+    /// folder per run; unsharded, also manifest.json, sweep.csv,
+    /// sweep.parquet and stats.csv.
     Sweep {
         file: PathBuf,
         /// A key path into the file and its values, e.g.
@@ -90,9 +97,12 @@ pub enum ScenarioCommand {
         /// completions).
         #[arg(long, value_name = "N")]
         shard_count: Option<u64>,
+        /// The files of each run's rows: trades.csv, ... or trades.parquet, ...
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
     },
     /// Check that the run folders under DIR... are one whole sweep and write
-    /// its manifest.json, sweep.csv and stats.csv into --out.
+    /// its manifest.json, sweep.csv, sweep.parquet and stats.csv into --out.
     Merge {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
@@ -188,6 +198,7 @@ impl ScenarioCommand {
                 seed,
                 out,
                 runs,
+                format,
                 duration,
                 live,
                 speed,
@@ -211,7 +222,7 @@ impl ScenarioCommand {
                 let dir = out.unwrap_or_else(|| default_out(&file, ""));
                 let stop = stop_on_ctrl_c();
                 let outcomes = tokio::task::spawn_blocking(move || {
-                    run_all(&loaded, &seeds, &dir, &stop).map(|o| (o, dir))
+                    run_all(&loaded, &seeds, &dir, format, &stop).map(|o| (o, dir))
                 })
                 .await??;
                 let (outcomes, dir) = outcomes;
@@ -231,6 +242,7 @@ impl ScenarioCommand {
                 out,
                 shard,
                 shard_count,
+                format,
             } => {
                 let shard = shard::resolve(shard, shard_count, |name| std::env::var(name).ok())
                     .map_err(anyhow::Error::msg)?;
@@ -241,6 +253,7 @@ impl ScenarioCommand {
                     seeds,
                     out: out.clone(),
                     shard,
+                    format,
                 };
                 let stop = stop_on_ctrl_c();
                 let done =
@@ -253,7 +266,7 @@ impl ScenarioCommand {
                     "{of} written to {}{}{}",
                     out.display(),
                     if done.merged {
-                        " with manifest.json, sweep.csv and stats.csv"
+                        " with manifest.json, sweep.csv, sweep.parquet and stats.csv"
                     } else {
                         ""
                     },
@@ -269,7 +282,7 @@ impl ScenarioCommand {
                 let found = merge::find(&dirs)?;
                 let runs = merge::merge(&found, &out)?;
                 println!(
-                    "{runs} runs merged into {}/manifest.json, sweep.csv and stats.csv",
+                    "{runs} runs merged into {}/manifest.json, sweep.csv, sweep.parquet and stats.csv",
                     out.display()
                 );
                 Ok(())

@@ -13,7 +13,7 @@ use anyhow::Context;
 use marketlab_actors::scenario::{Kernel, Progress};
 use serde_json::{Value, json};
 
-use super::csv::CsvRecorder;
+use super::format::Format;
 use super::load::Loaded;
 use super::tables::{Row, stats_csv};
 
@@ -35,6 +35,7 @@ pub struct Job<'a> {
     pub loaded: &'a Loaded,
     pub seed: u64,
     pub dir: PathBuf,
+    pub format: Format,
     /// How progress lines and errors name it (`seed 7`).
     pub label: String,
 }
@@ -50,6 +51,7 @@ pub fn run_all(
     loaded: &Loaded,
     seeds: &[u64],
     dir: &Path,
+    format: Format,
     stop: &AtomicBool,
 ) -> anyhow::Result<Vec<RunOutcome>> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -64,6 +66,7 @@ pub fn run_all(
             } else {
                 dir.to_owned()
             },
+            format,
             label: format!("seed {seed}"),
         })
         .collect();
@@ -146,6 +149,7 @@ fn run_one(job: &Job<'_>, stop: &AtomicBool, show: &Display) -> anyhow::Result<R
         loaded,
         seed,
         dir,
+        format,
         label,
     } = job;
     let (seed, dir) = (*seed, dir.as_path());
@@ -153,11 +157,12 @@ fn run_one(job: &Job<'_>, stop: &AtomicBool, show: &Display) -> anyhow::Result<R
     scenario.seed = seed;
     let outputs = scenario.outputs;
     let mut kernel = Kernel::new(scenario, loaded.scripts.clone())?;
-    let mut recorder = CsvRecorder::create(dir, &outputs)
+    let mut recorder = format
+        .create(dir, &outputs)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     let started = Instant::now();
     loop {
-        let finished = kernel.run(BATCH, &mut recorder)?;
+        let finished = kernel.run(BATCH, &mut *recorder)?;
         show.progress(label, kernel.progress(), started.elapsed());
         if finished || stop.load(Ordering::SeqCst) {
             break;

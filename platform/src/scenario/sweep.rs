@@ -11,6 +11,7 @@ use anyhow::Context;
 use sha2::{Digest, Sha256};
 use toml_edit::DocumentMut;
 
+use super::format::Format;
 use super::grid::{Axis, Seeds, Sweep};
 use super::load::{Loaded, load_text, read};
 use super::merge::{RUN_FILE, RunRecord, merge, read_run};
@@ -55,6 +56,7 @@ pub struct SweepRequest {
     pub seeds: Seeds,
     pub out: PathBuf,
     pub shard: Option<Shard>,
+    pub format: Format,
 }
 
 /// What a sweep did.
@@ -63,7 +65,8 @@ pub struct SweepOutcome {
     pub ran: usize,
     pub total: u64,
     pub complete: bool,
-    /// Whether `manifest.json`, `sweep.csv` and `stats.csv` were written.
+    /// Whether `manifest.json`, `sweep.csv`, `sweep.parquet` and `stats.csv`
+    /// were written.
     pub merged: bool,
 }
 
@@ -157,6 +160,7 @@ pub fn sweep(request: SweepRequest, stop: &AtomicBool) -> anyhow::Result<SweepOu
                 loaded: &points[point as usize],
                 seed: run.seed,
                 dir: request.out.join(&run.folder),
+                format: request.format,
                 label: format!("run {index} ({})", run.folder),
             }
         })
