@@ -1,6 +1,6 @@
-//! `marketlab scenario check FILE`, `run FILE`, `sweep FILE` and `merge
-//! DIR...`: the file I/O, output files, progress, Ctrl-C, parallel seeds
-//! and parameter sweeps around the pure kernel in
+//! `marketlab scenario check FILE`, `run FILE`, `sweep FILE`, `merge
+//! DIR...` and `report DIR`: the file I/O, output files, progress, Ctrl-C,
+//! parallel seeds, parameter sweeps and reports around the pure kernel in
 //! `marketlab_actors::scenario`.
 
 mod csv;
@@ -13,6 +13,7 @@ mod metrics;
 mod order_event;
 mod overrides;
 mod parquet;
+mod report;
 mod run;
 mod seed_stats;
 mod shard;
@@ -108,6 +109,14 @@ pub enum ScenarioCommand {
         dirs: Vec<PathBuf>,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Write one self-contained HTML page about a run, sweep or `--runs`
+    /// folder: plots, stylized facts, statistics.
+    Report {
+        dir: PathBuf,
+        /// The page (default: DIR/report.html).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -285,6 +294,11 @@ impl ScenarioCommand {
                     "{runs} runs merged into {}/manifest.json, sweep.csv, sweep.parquet and stats.csv",
                     out.display()
                 );
+                Ok(())
+            }
+            ScenarioCommand::Report { dir, out } => {
+                let path = report::report(&dir, out)?;
+                println!("report written to {}", path.display());
                 Ok(())
             }
         }
