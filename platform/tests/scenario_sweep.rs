@@ -200,7 +200,11 @@ fn a_sweep_runs_its_grid_into_named_folders_each_like_the_file_edited_by_hand() 
         lines[0]
     );
     assert!(
-        lines[0].ends_with(",bots.noise.bots,bots.noise.pnl,bots.noise.equity,bots.noise.trades,bots.noise.script_errors"),
+        lines[0].ends_with(
+            ",bots.noise.bots,bots.noise.pnl,bots.noise.equity,bots.noise.trades,bots.noise.orders,\
+             bots.noise.refused.no_cash,bots.noise.refused.no_shares,bots.noise.refused.other,\
+             bots.noise.script_errors"
+        ),
         "{}",
         lines[0]
     );

@@ -40,8 +40,19 @@ const COMPANY: [(&str, usize); 17] = [
 /// A company's fields the summary leaves out when they are zero.
 const ZERO_WHEN_ABSENT: [&str; 2] = ["dividends_paid", "dividends_skipped"];
 
-/// A bot group's numbers, in this order.
-const GROUP: [&str; 5] = ["bots", "pnl", "equity", "trades", "script_errors"];
+/// A bot group's numbers, in this order; a dot steps into an object (the
+/// refusals by reason; `no_shares` is the no-short-selling rule).
+const GROUP: [&str; 9] = [
+    "bots",
+    "pnl",
+    "equity",
+    "trades",
+    "orders",
+    "refused.no_cash",
+    "refused.no_shares",
+    "refused.other",
+    "script_errors",
+];
 
 /// Where a column's number is in a summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +150,9 @@ impl Metric {
                     (found, _) => found?,
                 }
             }
-            Place::Group { name, field } => summary.get("groups")?.get(name)?.get(field)?,
+            Place::Group { name, field } => field
+                .split('.')
+                .try_fold(summary.get("groups")?.get(name)?, |v, key| v.get(key))?,
         };
         number(value)
     }
@@ -198,7 +211,7 @@ mod tests {
             "events_processed": 10, "trades": 2, "orders_refused": 0, "fees_and_taxes": "1.50",
             "companies": {"ZED": {"volume": 5, "vwap": 10.25, "autocorrelation": [0.5, null, -0.1, 0.0, 1e-7]},
                           "ACME": {"volume": 7, "close": "99.95", "vwap": null}},
-            "groups": {"noise": {"pnl": "-3.20", "bots": 4}},
+            "groups": {"noise": {"pnl": "-3.20", "bots": 4, "refused": {"no_shares": 2}}},
         });
         let b = json!({"companies": {"BOLT": {"volume": 1}}, "groups": {}});
         let columns = columns([&a, &b]);
@@ -213,7 +226,7 @@ mod tests {
                 "ACME.volume"
             ]
         );
-        assert_eq!(names.len(), 4 + 3 * 25 + 5);
+        assert_eq!(names.len(), 4 + 3 * 25 + 9);
         assert_eq!(names[4 + 25], "BOLT.volume");
         assert_eq!(names[4 + 2 * 25 + 10], "ZED.autocorrelation.1");
         assert_eq!(names[4 + 3 * 25 + 1], "bots.noise.pnl");
@@ -239,5 +252,10 @@ mod tests {
         assert_eq!(read("BOLT.volume", &a), None, "no such company in a");
         assert_eq!(read("bots.noise.pnl", &a), Some(("-3.20".into(), -3.2)));
         assert_eq!(read("bots.noise.pnl", &b), None);
+        assert_eq!(
+            read("bots.noise.refused.no_shares", &a),
+            Some(("2".into(), 2.0))
+        );
+        assert_eq!(read("bots.noise.refused.no_cash", &a), None);
     }
 }
