@@ -146,7 +146,13 @@ impl Chart {
             XAxis::Categories(names) => (-0.5, names.len() as f64 - 0.5),
             _ => padded(range(points.iter().map(|p| p.0)), self.has_dots()),
         };
-        let (y_lo, y_hi) = range(points.iter().map(|p| p.1));
+        let (lo, hi) = range(points.iter().map(|p| p.1));
+        // A dot on the frame's edge would be cut in half: leave it room,
+        // but never below zero for values that are not.
+        let (y_lo, y_hi) = match padded((lo, hi), self.has_dots()) {
+            (padded_lo, padded_hi) if lo >= 0.0 => (padded_lo.max(0.0), padded_hi),
+            padded => padded,
+        };
         let y_step = nice_step(y_hi - y_lo, 5.0);
         let (y_lo, y_hi) = (
             (y_lo / y_step + 1e-9).floor() * y_step,
