@@ -18,7 +18,10 @@ use rust_decimal::Decimal;
 
 #[path = "support/outputs.rs"]
 mod outputs;
+#[path = "support/tiny.rs"]
+mod tiny;
 use outputs::{hashes, root, scratch};
+use tiny::tiny;
 
 const FILES: [&str; 5] = ["trades", "quotes", "book", "orders", "fundamental"];
 
@@ -268,65 +271,17 @@ fn a_parquet_run_holds_the_csv_rows_typed_and_repeats_byte_for_byte() {
     }
 }
 
-/// A minute of one company, a market maker and noise traders, trades only.
-fn tiny(dir: &Path) -> String {
-    let scripts = root().join("scripts");
-    let scripts = scripts.to_str().unwrap();
-    let text = format!(
-        r#"version = 1
-name = "tiny"
-seed = 1
-start = "2026-01-05T09:30:00Z"
-duration = "1m"
-
-[fees]
-commission = "0.00015"
-
-[[companies]]
-symbol = "ACME"
-name = "Acme"
-sector = "Industrials"
-shares_outstanding = 1_000_000
-ipo_price = "100.00"
-tick_size = "0.01"
-band = 0.3
-
-[companies.fundamental]
-reversion = 0.0005
-volatility = 0.0002
-step = "1s"
-
-[[bots]]
-name = "mm"
-script = "{scripts}/market_maker.rhai"
-count = 1
-cash = "2000000.00"
-holdings = {{ ACME = 20000 }}
-wake = {{ kind = "fixed", every = "2s" }}
-params = {{ spread_bps = 20, size = 200, requote_ms = 2000, value_weight = 0.3 }}
-
-[[bots]]
-name = "noise"
-script = "{scripts}/noise_trader.rhai"
-count = 3
-cash = "50000.00"
-holdings = {{ ACME = 200 }}
-wake = {{ kind = "random", mean = "2s" }}
-params = {{ rate = 0.5, max_qty = 50, interval_ms = 2000 }}
-
-[outputs]
-files = ["trades"]
-"#
-    );
+/// The shared tiny scenario, written into `dir`; its path.
+fn tiny_file(dir: &Path) -> String {
     let file = dir.join("tiny.toml");
-    std::fs::write(&file, text).unwrap();
+    std::fs::write(&file, tiny()).unwrap();
     file.to_str().unwrap().to_owned()
 }
 
 #[test]
 fn sweep_parquet_holds_the_rows_of_sweep_csv() {
     let dir = scratch("parquet", "sweep");
-    let file = tiny(&dir);
+    let file = tiny_file(&dir);
     let out = dir.join("sweep");
     marketlab(&[
         "scenario",
