@@ -22,6 +22,7 @@ mod m20261207_000010_risk_limits;
 mod m20261207_000011_dividends;
 mod m20261207_000012_competitions;
 mod m20261207_000013_watchlists_alerts;
+mod m20261207_000014_journal;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_dividends::Migration),
             Box::new(m20261207_000012_competitions::Migration),
             Box::new(m20261207_000013_watchlists_alerts::Migration),
+            Box::new(m20261207_000014_journal::Migration),
         ]
     }
 }

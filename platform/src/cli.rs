@@ -1,7 +1,8 @@
 //! The command line: `marketlab serve [--config FILE] [--demo] [--bind ADDR]`,
 //! `marketlab config print`, `marketlab migrate`, `marketlab schema`,
 //! `marketlab admin create`, `marketlab bot check FILE`,
-//! `marketlab scenario check|run FILE [--live]`. The server's settings are
+//! `marketlab scenario check|run FILE [--live]`, `marketlab journal
+//! export|verify`. The server's settings are
 //! layered by [`crate::config`]; `migrate` and `admin create` take the
 //! database from `--database-url`, else `DATABASE_URL`, else
 //! `MARKETLAB_DATABASE_URL`, else a SQLite file under `./data/`.
@@ -75,6 +76,12 @@ enum Command {
     Scenario {
         #[command(subcommand)]
         command: crate::scenario::ScenarioCommand,
+    },
+    /// The market's journal: export it as an event feed, verify the tables
+    /// against it.
+    Journal {
+        #[command(subcommand)]
+        command: crate::journal_cli::JournalCommand,
     },
 }
 
@@ -387,6 +394,7 @@ impl Cli {
                 command: BotCommand::Check { file },
             } => check_bot(&file),
             Command::Scenario { command } => command.run().await,
+            Command::Journal { command } => command.run().await,
         }
     }
 }

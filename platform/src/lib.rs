@@ -14,6 +14,7 @@ pub mod config;
 pub mod demo;
 pub mod dividends;
 pub mod equity;
+pub mod journal_cli;
 pub mod listing;
 pub mod market_data;
 pub mod metrics;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use rust_decimal::Decimal;
 
-use crate::persister::PersisterHealth;
+use crate::persister::{PersisterHealth, Progress};
 
 /// The error codes of the API contract (`extensions.code`).
 pub const REJECT_CODES: [&str; 11] = [
@@ -182,7 +182,13 @@ impl Metrics {
         self.live.slow_consumers.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub fn render(&self, persister: &PersisterHealth) -> String {
+    /// `database_bytes`: the database's size on disk, when it could be read.
+    pub fn render(
+        &self,
+        persister: &PersisterHealth,
+        journal: &Progress,
+        database_bytes: Option<u64>,
+    ) -> String {
         let mut out = Exposition(String::with_capacity(4096));
         let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
 
@@ -296,6 +302,50 @@ impl Metrics {
         );
         let lag = u64::try_from(persister.last_batch_lag().as_micros()).unwrap_or(u64::MAX);
         out.sample("marketlab_persister_lag_seconds", "", seconds(lag));
+        out.family(
+            "marketlab_journal_append_seconds",
+            "gauge",
+            "How long the last journal append took, its commit included.",
+        );
+        let append = u64::try_from(persister.last_append().as_micros()).unwrap_or(u64::MAX);
+        out.sample("marketlab_journal_append_seconds", "", seconds(append));
+        out.family(
+            "marketlab_journal_seq",
+            "gauge",
+            "The last journal batch committed.",
+        );
+        out.sample("marketlab_journal_seq", "", journal.committed());
+        out.family(
+            "marketlab_journal_watermark",
+            "gauge",
+            "The last journal batch applied to the tables.",
+        );
+        out.sample("marketlab_journal_watermark", "", journal.projected());
+        out.family(
+            "marketlab_projection_lag_changes",
+            "gauge",
+            "Changes committed to the journal and not yet applied to the tables.",
+        );
+        out.sample(
+            "marketlab_projection_lag_changes",
+            "",
+            journal.lag_changes(),
+        );
+        out.family(
+            "marketlab_projection_lag_seconds",
+            "gauge",
+            "How long the last batch applied to the tables had waited after its journal commit.",
+        );
+        let delay = u64::try_from(journal.projection_delay().as_micros()).unwrap_or(u64::MAX);
+        out.sample("marketlab_projection_lag_seconds", "", seconds(delay));
+        if let Some(bytes) = database_bytes {
+            out.family(
+                "marketlab_database_bytes",
+                "gauge",
+                "The database's size on disk.",
+            );
+            out.sample("marketlab_database_bytes", "", bytes);
+        }
         out.0
     }
 }
@@ -371,10 +421,14 @@ mod tests {
         metrics.frame_conflated();
         metrics.slow_consumer_disconnected();
         let persister = PersisterHealth::default();
-        persister.committed(40, Duration::from_micros(1_500));
-        persister.committed(7, Duration::from_micros(250));
+        persister.committed(40, Duration::from_micros(1_500), Duration::from_micros(900));
+        persister.committed(7, Duration::from_micros(250), Duration::from_micros(120));
+        let journal = Progress::default();
+        journal.journal_committed(1, 40);
+        journal.journal_committed(2, 7);
+        journal.projected_to(1, 40, Duration::from_millis(3));
 
-        let (samples, families) = parse(&metrics.render(&persister));
+        let (samples, families) = parse(&metrics.render(&persister, &journal, Some(8_192)));
         let value = |key: &str| samples.get(key).map(String::as_str);
         assert_eq!(value("marketlab_orders_placed_total"), Some("2"));
         assert_eq!(value("marketlab_trades_total"), Some("5"));
@@ -411,6 +465,12 @@ mod tests {
         assert_eq!(value("marketlab_persister_failing"), Some("0"));
         assert_eq!(value("marketlab_persister_last_batch_size"), Some("7"));
         assert_eq!(value("marketlab_persister_lag_seconds"), Some("0.00025"));
+        assert_eq!(value("marketlab_journal_append_seconds"), Some("0.00012"));
+        assert_eq!(value("marketlab_journal_seq"), Some("2"));
+        assert_eq!(value("marketlab_journal_watermark"), Some("1"));
+        assert_eq!(value("marketlab_projection_lag_changes"), Some("7"));
+        assert_eq!(value("marketlab_projection_lag_seconds"), Some("0.003"));
+        assert_eq!(value("marketlab_database_bytes"), Some("8192"));
         for key in samples.keys() {
             let name = key.split(['{', ' ']).next().unwrap();
             let family = ["_bucket", "_sum", "_count"]
@@ -431,7 +491,8 @@ mod tests {
         ] {
             metrics.observe_request(Duration::from_micros(micros));
         }
-        let (samples, _) = parse(&metrics.render(&PersisterHealth::default()));
+        let (samples, _) =
+            parse(&metrics.render(&PersisterHealth::default(), &Progress::default(), None));
         let bucket = |le: &str| {
             samples[&format!("marketlab_request_duration_seconds_bucket{{le=\"{le}\"}}")]
                 .parse::<u64>()
@@ -458,7 +519,11 @@ mod tests {
 
     #[test]
     fn an_empty_registry_renders_zeros() {
-        let (samples, _) = parse(&Metrics::default().render(&PersisterHealth::default()));
+        let (samples, _) = parse(&Metrics::default().render(
+            &PersisterHealth::default(),
+            &Progress::default(),
+            None,
+        ));
         assert_eq!(samples["marketlab_request_duration_seconds_sum"], "0");
         assert_eq!(
             samples["marketlab_request_duration_seconds_bucket{le=\"+Inf\"}"],

@@ -105,7 +105,7 @@ fn symbol(text: &str) -> Result<Symbol, RecoveryError> {
     Symbol::new(text).map_err(|e| bad(e.to_string()))
 }
 
-fn listing(company: &company::Model) -> Result<Listing, RecoveryError> {
+pub(crate) fn listing(company: &company::Model) -> Result<Listing, RecoveryError> {
     let tick = TickSize::new(Money(company.tick_size)).map_err(|e| bad(e.to_string()))?;
     let band_bps = company
         .band_bps

@@ -24,6 +24,11 @@ struct Health {
     /// GraphQL requests still running well past their time limit: each
     /// holds an HTTP worker that its limit could not free.
     stuck_requests: usize,
+    /// "ok", or "lagging" while more changes than the warning threshold
+    /// wait in the journal for the tables: a warning, not a failure (the
+    /// market is answered from the journal; some reads lag).
+    projection: &'static str,
+    projection_lag_changes: u64,
 }
 
 const BOOK_TIMEOUT: Duration = Duration::from_secs(1);
@@ -66,6 +71,12 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     let stuck_requests = state
         .in_flight
         .stuck(state.request_timeout + STUCK_AFTER_LIMIT);
+    let lag = state.journal.lag_changes();
+    let projection = if lag > state.projection_warning {
+        "lagging"
+    } else {
+        "ok"
+    };
     let healthy =
         database == "ok" && persister == "ok" && stalled.is_empty() && stuck_requests == 0;
     let body = Health {
@@ -75,6 +86,8 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
         books,
         stalled_books: stalled,
         stuck_requests,
+        projection,
+        projection_lag_changes: lag,
     };
     if healthy {
         HttpResponse::Ok().json(body)

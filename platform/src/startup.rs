@@ -32,7 +32,7 @@ use crate::market_data::board::MarketBoard;
 use crate::metrics::Metrics;
 use crate::persistence;
 use crate::persistence::repo::{accounts, companies, ids};
-use crate::persister::{Drain, Persister, PersisterConfig, PersisterHealth};
+use crate::persister::{Drain, Persister, PersisterConfig, PersisterHealth, Progress};
 use crate::recovery::recover;
 use crate::scenario::{self, LiveOptions, LiveRuns, Loaded};
 use crate::session::{self, SessionHours};
@@ -126,6 +126,9 @@ pub struct AppState {
     pub market: Market,
     pub db: DatabaseConnection,
     pub persister: Arc<PersisterHealth>,
+    pub journal: Arc<Progress>,
+    /// Projection lag (changes) past which /health warns.
+    pub projection_warning: u64,
     /// The GraphQL requests running, and how long one may run.
     pub in_flight: Arc<InFlight>,
     pub request_timeout: Duration,
@@ -166,8 +169,19 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Application> {
         let db = persistence::connect(&settings.database_url).await?;
-        let persister = Persister::new(db.clone(), settings.persister, []);
+        // The tables first catch up with the journal: recovery reads them.
+        let caught_up = crate::persister::catch_up(&db, clock.now().0).await?;
+        if caught_up.batches > 0 {
+            tracing::info!(
+                "applied the journal's tail: {} batches, {} changes",
+                caught_up.batches,
+                caught_up.changes
+            );
+        }
+        let persister =
+            Persister::new(db.clone(), settings.persister).with_clock(Arc::clone(&clock));
         let health = persister.health();
+        let progress = persister.progress();
         // Its own thread: building and writing batches never holds up the
         // market or the HTTP workers.
         let writer = Arbiter::new();
@@ -201,7 +215,7 @@ impl Application {
                 &db,
                 &market,
                 fees,
-                (health.clone(), persister.clone()),
+                (health.clone(), persister.clone(), progress),
                 feeds.handle(),
                 Arc::clone(&bots),
             )
@@ -225,6 +239,8 @@ impl Application {
             market: market.clone(),
             db,
             persister: health,
+            journal: Arc::clone(&state.journal),
+            projection_warning: settings.persister.projection_warning as u64,
             in_flight: Arc::clone(&state.in_flight),
             request_timeout: settings.transport.request_timeout,
         });
@@ -279,6 +295,12 @@ impl Application {
 
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// How far the journal and the tables have got (tests hold the
+    /// projection back with it).
+    pub fn journal_progress(&self) -> Arc<Progress> {
+        Arc::clone(&self.state.journal)
     }
 
     /// Stops the server from outside (tests); `run_until_stopped` then
@@ -344,7 +366,7 @@ async fn api_state(
     market: &Market,
     fees: FeeSchedule,
     // The persister: what health reads of it, and where to wait for it.
-    (persister, writer): (Arc<PersisterHealth>, Addr<Persister>),
+    (persister, writer, journal): (Arc<PersisterHealth>, Addr<Persister>, Arc<Progress>),
     feeds: ArbiterHandle,
     bots: Arc<Bots>,
 ) -> anyhow::Result<ApiState> {
@@ -379,6 +401,7 @@ async fn api_state(
         metrics: Arc::new(Metrics::default()),
         persister,
         writer,
+        journal,
         limiter: RateLimiter::new(settings.rate_limit),
         admin: AdminSessions::default(),
         news: broadcast::channel(FEED_CAPACITY).0,

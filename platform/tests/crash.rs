@@ -25,6 +25,15 @@
 //!   adds up to the cash; over all accounts, cash plus fees and taxes paid
 //!   equals the deposits.
 //!
+//! The servers leave each journal batch a second before applying it to the
+//! tables (`MARKETLAB_PROJECTION_DELAY_MS`), so every kill comes while the
+//! tables lag behind the journal (the test checks /metrics says so just
+//! before it): what was answered is in the journal only, and the restart
+//! must carry it over to the tables before the market starts.
+//!
+//! After the last round, `marketlab journal verify` must find the tables
+//! equal to what the journal says of every account and book.
+//!
 //! A last round ends with SIGTERM instead: the server must exit with
 //! status 0 and nothing on its log worse than a warning, and the restarted
 //! server must find every change handed over before the signal written
@@ -75,6 +84,9 @@ const REPLACE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Two companies: symbol, IPO price in cents, shares outstanding.
 /// (100.00 and 50.00.)
+/// How long the servers' projector leaves a committed batch (ms).
+const PROJECTION_DELAY_MS: &str = "1000";
+
 const COMPANIES: [(&str, i64, i64); 2] = [("CRSA", 10_000, 1_000_000), ("CRSB", 5_000, 2_000_000)];
 
 const ORDER_FIELDS: &str = "id symbol side type timeInForce quantity filledQuantity remainingQuantity limitPrice status reason fills { tradeId price quantity fee tax }";
@@ -193,7 +205,27 @@ async fn crash_test(backend: Backend) {
             world.most_entries,
         );
     }
-    server.kill();
+    // Afterwards the tables equal what the journal says of every account
+    // and book (a clean stop first: the tables then hold every batch).
+    server.terminate().await;
+    let verified = Command::new(BIN)
+        .args(["journal", "verify", "--database", &test_db.url])
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs");
+    assert!(
+        verified.status.success(),
+        "journal verify on {backend:?} (seed {seed}) failed:\n{}{}",
+        String::from_utf8_lossy(&verified.stdout),
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    eprintln!(
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+            .lines()
+            .last()
+            .unwrap_or_default()
+    );
     let _ = std::fs::remove_dir_all(&logs);
     drop(test_db);
 }
@@ -382,7 +414,15 @@ async fn drive_until_stopped(
         .collect();
     actix_web::rt::time::sleep(kill_after).await;
     match how {
-        Stop::Kill => server.kill(),
+        Stop::Kill => {
+            let lag = server.projection_lag().await;
+            server.kill();
+            assert!(
+                lag > 0,
+                "round {round}: the tables had caught up with the journal when the kill came"
+            );
+            eprintln!("round {round}: killed with {lag} changes in the journal only");
+        }
         Stop::Terminate => server.terminate().await,
     }
     *stop.borrow_mut() = true;
@@ -973,6 +1013,7 @@ impl Server {
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .args(["--database-url", url])
             .env("RUST_LOG", "info,sqlx=warn")
+            .env("MARKETLAB_PROJECTION_DELAY_MS", PROJECTION_DELAY_MS)
             .stdin(Stdio::null())
             .stdout(file.try_clone().expect("a log file"))
             .stderr(file)
@@ -1042,6 +1083,24 @@ impl Server {
         );
         // Plain text on a file: no terminal colours.
         assert!(!log.contains('\u{1b}'), "the log holds ANSI colour codes");
+    }
+
+    /// The changes in the journal and not yet in the tables, from /metrics.
+    async fn projection_lag(&self) -> u64 {
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .finish();
+        let mut response = client
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .expect("/metrics answers");
+        let body = response.body().await.expect("/metrics has a body");
+        let text = String::from_utf8_lossy(&body);
+        text.lines()
+            .find_map(|line| line.strip_prefix("marketlab_projection_lag_changes "))
+            .and_then(|value| value.trim().parse().ok())
+            .expect("/metrics shows the projection's lag")
     }
 
     /// SIGKILL, and wait for it.

@@ -16,7 +16,14 @@ fn database() -> (std::path::PathBuf, String) {
     (dir, url)
 }
 
-async fn spawn_app(demo: bool, database_url: &str) -> String {
+/// A running server: its address, and how to stop it.
+struct Running {
+    address: String,
+    handle: actix_web::dev::ServerHandle,
+    done: actix_web::rt::task::JoinHandle<anyhow::Result<()>>,
+}
+
+async fn spawn_app(demo: bool, database_url: &str) -> Running {
     let app = Application::build(Settings {
         bind: "127.0.0.1:0".into(),
         demo,
@@ -25,9 +32,21 @@ async fn spawn_app(demo: bool, database_url: &str) -> String {
     })
     .await
     .expect("the application builds");
-    let address = format!("http://{}", app.address());
-    actix_web::rt::spawn(app.run_until_stopped());
-    address
+    Running {
+        address: format!("http://{}", app.address()),
+        handle: app.server_handle(),
+        done: actix_web::rt::spawn(app.run_until_stopped()),
+    }
+}
+
+impl Running {
+    async fn stop(self) {
+        self.handle.stop(true).await;
+        self.done
+            .await
+            .expect("the server task did not panic")
+            .expect("the server stopped cleanly");
+    }
 }
 
 async fn health(address: &str) -> serde_json::Value {
@@ -43,24 +62,33 @@ async fn health(address: &str) -> serde_json::Value {
 #[actix_web::test]
 async fn health_lists_the_demo_books_and_they_survive_a_restart() {
     let (dir, url) = database();
-    let body = health(&spawn_app(true, &url).await).await;
+    let first = spawn_app(true, &url).await;
+    let body = health(&first.address).await;
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"], "ok");
     assert_eq!(body["persister"], "ok");
     let books = serde_json::json!(["ACME", "BOLT", "CORE", "DYNA"]);
     assert_eq!(body["books"], books);
 
-    // A second server on the same database recovers the listed books, and
-    // --demo does not list them twice.
-    let again = health(&spawn_app(true, &url).await).await;
+    assert_eq!(body["projection"], "ok");
+
+    // The next server on the same database (one at a time: the journal has
+    // one writer) recovers the listed books, and --demo does not list them
+    // twice.
+    first.stop().await;
+    let second = spawn_app(true, &url).await;
+    let again = health(&second.address).await;
     assert_eq!(again["books"], books);
+    second.stop().await;
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[actix_web::test]
 async fn health_on_an_empty_market() {
     let (dir, url) = database();
-    let body = health(&spawn_app(false, &url).await).await;
+    let server = spawn_app(false, &url).await;
+    let body = health(&server.address).await;
     assert_eq!(body["books"], serde_json::json!([]));
+    server.stop().await;
     let _ = std::fs::remove_dir_all(dir);
 }

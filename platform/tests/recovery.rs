@@ -107,7 +107,7 @@ async fn a_restarted_market_is_the_market(db: &DatabaseConnection) {
             .unwrap();
     }
     let (persister, journal) =
-        Persister::new(db.clone(), PersisterConfig::default(), []).start_on(&Arbiter::current());
+        Persister::new(db.clone(), PersisterConfig::default()).start_on(&Arbiter::current());
     let clock = Arc::new(ManualClock::new(Timestamp(T0)));
     let market = Market::with_journal(config(), clock.clone(), Some(journal.clone()));
     let open = |id: i64| {
@@ -343,7 +343,7 @@ async fn put_back(db: &DatabaseConnection, rows: AccountRows) {
 async fn a_settlement_lost_in_a_crash_is_made_good(db: &DatabaseConnection) {
     rows::market(db).await;
     let (persister, journal) =
-        Persister::new(db.clone(), PersisterConfig::default(), []).start_on(&Arbiter::current());
+        Persister::new(db.clone(), PersisterConfig::default()).start_on(&Arbiter::current());
     let clock = Arc::new(ManualClock::new(Timestamp(T0)));
     let market = Market::with_journal(config(), clock.clone(), Some(journal.clone()));
     let open = |id: i64| {

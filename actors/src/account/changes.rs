@@ -7,7 +7,7 @@ use crate::types::{AccountId, Money, OrderId, Symbol};
 
 use super::order::{FillRecord, OrderRecord};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AccountChanges {
     pub account: AccountId,
     pub cash: Money,
@@ -24,7 +24,7 @@ pub struct AccountChanges {
 
 /// A position as it now is: `holding` is `None` once it is sold out. Its
 /// lots' changes are in the history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PositionChange {
     pub symbol: Symbol,
     pub holding: Option<HoldingView>,
@@ -32,7 +32,7 @@ pub struct PositionChange {
 
 /// An order as it now is, with what it still has reserved (`None` once it
 /// has ended).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OrderChange {
     pub record: OrderRecord,
     pub reservation: Option<Reservation>,

@@ -4,7 +4,7 @@
 use crate::book::{BookEvent, CancelReason, OrderKind, RejectReason, TimeInForce};
 use crate::types::{AccountId, Money, OrderId, Price, Quantity, Side, Symbol, Timestamp, TradeId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum OrderStatus {
     PendingTrigger,
     Open,
@@ -29,7 +29,7 @@ impl OrderStatus {
 }
 
 /// Why the order ended without filling completely.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EndReason {
     Rejected(RejectReason),
     Cancelled(CancelReason),
@@ -46,7 +46,7 @@ impl std::fmt::Display for EndReason {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FillRecord {
     pub trade: TradeId,
     pub price: Price,
@@ -56,7 +56,7 @@ pub struct FillRecord {
     pub at: Timestamp,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OrderRecord {
     pub id: OrderId,
     pub account: AccountId,

@@ -3,7 +3,7 @@ use super::order::OrderKind;
 use crate::types::{BookId, Money, Price, Quantity, Symbol, TickSize};
 
 /// What every order for a company is checked and priced against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Listing {
     pub book: BookId,
     pub symbol: Symbol,
@@ -13,7 +13,9 @@ pub struct Listing {
 
 /// What happens when an incoming order would trade with a resting order of
 /// the same account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum StpPolicy {
     /// Cancel the resting order and keep matching the incoming one.
     #[default]
@@ -26,7 +28,7 @@ pub enum StpPolicy {
 
 /// Orders must be priced within `percent_bps` basis points of `reference`
 /// (3000 = +-30%); market orders do not trade beyond the band either.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct PriceBand {
     pub reference: Price,
     pub percent_bps: u32,
@@ -79,7 +81,7 @@ pub fn check_order(
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct BookConfig {
     pub max_order_quantity: Quantity,
     pub band: Option<PriceBand>,

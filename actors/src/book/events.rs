@@ -5,7 +5,7 @@
 use crate::types::{AccountId, BookId, OrderId, Price, Quantity, Side, Symbol, Timestamp};
 
 /// The events one command produced, in order, with the time it ran.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BookUpdate {
     pub book: BookId,
     pub symbol: Symbol,
@@ -13,7 +13,7 @@ pub struct BookUpdate {
     pub events: Vec<BookEvent>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BookEvent {
     /// The order passed validation. For a stop order this means it now waits
     /// for its trigger.
@@ -81,7 +81,7 @@ pub enum BookEvent {
 
 /// One match between the incoming (taker) order and one resting (maker)
 /// order, at the maker's price.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Trade {
     pub seq: u64,
     pub price: Price,
@@ -130,7 +130,9 @@ impl BookEvent {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error, serde::Serialize, serde::Deserialize,
+)]
 pub enum RejectReason {
     #[error("quantity must be at least 1")]
     ZeroQuantity,
@@ -150,7 +152,7 @@ pub enum RejectReason {
     DuplicateOrderId,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CancelReason {
     /// The owner asked for it (or reduced it to nothing).
     Requested,

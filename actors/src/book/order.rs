@@ -5,7 +5,7 @@ use crate::types::{AccountId, OrderId, Price, Quantity, Side};
 /// The four order types. Stops wait off the book until a trade prints at or
 /// through their trigger, then act as a market (STOP) or limit (STOP_LIMIT)
 /// order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum OrderKind {
     Market,
     Limit { price: Price },
@@ -31,7 +31,7 @@ impl OrderKind {
 
 /// How long an order may live. Whatever of a MARKET order cannot fill at
 /// once is cancelled whatever its time in force.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TimeInForce {
     /// Good till cancelled.
     Gtc,

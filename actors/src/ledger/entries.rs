@@ -3,7 +3,7 @@
 
 use crate::types::{Money, OrderId, Symbol, Timestamp, TradeId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum LedgerKind {
     Deposit,
     Withdrawal,
@@ -14,7 +14,7 @@ pub enum LedgerKind {
     Dividend,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct LedgerEntry {
     /// 1, 2, 3, ... within the account.
     pub id: u64,

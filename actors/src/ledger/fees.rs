@@ -6,7 +6,7 @@ use crate::types::{Money, Quantity, Rate};
 
 /// A commission on every trade, with a minimum per order, and a transaction
 /// tax on sells. An order is charged under the schedule it was placed with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FeeSchedule {
     commission: Rate,
     min_commission: Money,
@@ -76,7 +76,9 @@ impl Default for FeeSchedule {
 /// fill the order owes `commission_on(total)` and `sell_tax(total)`, and the
 /// fill pays what is owed minus what was charged before. So the split of an
 /// order into fills never changes what it pays in total.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct Charges {
     pub notional: Money,
     pub commission: Money,

@@ -6,7 +6,7 @@ use super::arith::add;
 use crate::types::{Money, OrderId, Quantity, Rate, Symbol, Timestamp, TradeId};
 
 /// One lot's part in one sell fill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct RealizedGain {
     pub symbol: Symbol,
     /// The sell order and the trade that realized the gain.

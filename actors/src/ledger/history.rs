@@ -5,7 +5,7 @@
 use super::{Account, LedgerEntry, LotChange, RealizedGain};
 
 /// What an account recorded since it was last drained, oldest first.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct History {
     pub entries: Vec<LedgerEntry>,
     pub realized: Vec<RealizedGain>,

@@ -71,7 +71,7 @@ impl FittingLot {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct HoldingView {
     pub symbol: Symbol,
     pub quantity: Quantity,

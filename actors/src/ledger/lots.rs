@@ -14,7 +14,7 @@ use super::arith::{add, pro_rata};
 use super::gains::RealizedGain;
 use crate::types::{Money, OrderId, Quantity, Symbol, Timestamp, TradeId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Lot {
     /// Numbered within the account in the order lots were opened.
     pub id: u64,
@@ -126,7 +126,7 @@ fn gain(buy: Money, sell: Money, quantity: Quantity, fees: Money) -> Result<Mone
 
 /// What happened to a lot: the persister writes these instead of whole
 /// holdings, so a sale touches only the lots it consumed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum LotChange {
     Opened {
         symbol: Symbol,

@@ -20,7 +20,7 @@ pub struct OrderTicket {
 }
 
 /// What an open order holds aside, and what it has traded and been charged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Reservation {
     pub order: OrderId,
     pub symbol: Symbol,

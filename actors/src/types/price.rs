@@ -7,7 +7,9 @@ use super::{Money, MoneyError};
 /// A price as a whole number of ticks of its company's tick size. The
 /// matching core only ever compares and copies these; turning them into money
 /// is the job of [`TickSize`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Price(pub i64);
 
 impl fmt::Display for Price {
@@ -29,7 +31,7 @@ pub enum PriceError {
 }
 
 /// A company's tick size in cents per tick (1 = 0.01, 5 = 0.05).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TickSize(Money);
 
 impl TickSize {

@@ -2,7 +2,19 @@ use std::fmt;
 
 /// A number of shares. Whole shares only; zero is a valid *remaining*
 /// quantity but never a valid order quantity (the book checks that).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Quantity(pub u64);
 
 impl Quantity {

@@ -6,7 +6,19 @@ use super::Money;
 
 /// A fraction such as a commission or tax rate, in parts per million
 /// (0.015% = 150, 22% = 220_000). Between 0 and 1 inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Rate(u32);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

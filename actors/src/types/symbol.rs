@@ -57,6 +57,21 @@ impl fmt::Debug for Symbol {
     }
 }
 
+/// Written as its text, and read back through [`Symbol::new`]: a journal
+/// never yields a symbol the market would refuse.
+impl serde::Serialize for Symbol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Symbol {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Symbol, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Symbol::new(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl std::str::FromStr for Symbol {
     type Err = SymbolError;
     fn from_str(s: &str) -> Result<Symbol, SymbolError> {

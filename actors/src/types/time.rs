@@ -4,7 +4,19 @@ use chrono::{DateTime, Datelike, Utc};
 
 /// A point in time as nanoseconds since the Unix epoch, UTC. Cores receive
 /// it from an injected clock; none of them reads the system time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Timestamp(pub i64);
 
 impl Timestamp {

@@ -7,8 +7,10 @@
 //!
 //! Postgres is `MARKETLAB_TEST_DATABASE_URL` (default
 //! postgres://postgres@127.0.0.1:5432/test); a database of its own is
-//! created for the run and dropped after. The clock stops when the last
-//! change is written, so the figure is what the database sustains. Then the
+//! created for the run and dropped after. It prints when every change was
+//! durable (in the journal) and when the tables had them all (projected),
+//! with the projection's peak lag: the figures are what the database
+//! sustains. Then the
 //! market is stopped and recovered from that database, timed.
 //!
 //! `--batch N` and `--backlog N` set the persister's batch size and
@@ -26,9 +28,11 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::cell::Cell;
 use std::process::ExitCode;
+use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix::Addr;
 use anyhow::{Context, bail};
@@ -56,6 +60,12 @@ const USAGE: &str =
 const ACCOUNTS: i64 = 64;
 
 fn main() -> ExitCode {
+    // A failing write is retried and logged, not returned: show the log.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
     cli::run(|| {
         let mut args: Vec<String> = std::env::args().skip(1).collect();
         let keep = args.iter().any(|a| a == "--keep");
@@ -257,8 +267,9 @@ async fn load(url: &str, orders: usize, config: PersisterConfig) -> anyhow::Resu
     let alone = unpersisted(orders).await?;
     let db = persistence::connect(url).await?;
     setup(&db).await?;
-    let persister = Persister::new(db.clone(), config, []);
+    let persister = Persister::new(db.clone(), config);
     let health = persister.health();
+    let progress = persister.progress();
     // Its own thread, as in the server: writing never waits for the market.
     let writer = actix::Arbiter::new();
     let (persister, journal) = persister.start_on(&writer.handle());
@@ -268,10 +279,26 @@ async fn load(url: &str, orders: usize, config: PersisterConfig) -> anyhow::Resu
     let written_before = health.changes_written();
 
     let started = Instant::now();
+    let peak_lag = Rc::new(Cell::new(0u64));
+    let sampling = actix::spawn({
+        let (progress, peak_lag) = (Arc::clone(&progress), Rc::clone(&peak_lag));
+        async move {
+            loop {
+                peak_lag.set(peak_lag.get().max(progress.lag_changes()));
+                actix::clock::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    });
     trade(&bots, symbol, orders).await?;
     let matched = started.elapsed();
+    // Durable: every change handed over is in the journal.
+    while backlog.pending() > 0 {
+        actix::clock::sleep(Duration::from_micros(200)).await;
+    }
+    let journaled = started.elapsed();
     persister.send(Drain).await?;
     let written = started.elapsed();
+    sampling.abort();
     let trades: i64 = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
@@ -281,6 +308,15 @@ async fn load(url: &str, orders: usize, config: PersisterConfig) -> anyhow::Resu
         .context("a count")?
         .try_get("", "n")?;
     let with = orders as f64 / matched.as_secs_f64();
+    println!(
+        "journal: all durable in {} ms, {:.0} trades/s; tables: complete {} ms later ({} ms in all), {:.0} trades/s projected; peak projection lag {} changes",
+        journaled.as_millis(),
+        trades as f64 / journaled.as_secs_f64(),
+        (written - journaled).as_millis(),
+        written.as_millis(),
+        trades as f64 / written.as_secs_f64(),
+        peak_lag.get(),
+    );
     println!(
         "{orders} orders, {trades} trades; matched in {} ms, all written in {} ms: {:.0} persisted trades/s, {:.0} orders/s; {} changes in {} batches",
         matched.as_millis(),

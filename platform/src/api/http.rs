@@ -88,7 +88,12 @@ async fn graphiql() -> HttpResponse {
 }
 
 async fn metrics(state: web::Data<Arc<ApiState>>) -> HttpResponse {
+    let database_bytes = crate::persistence::database_bytes(&state.db).await.ok();
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(&state.persister))
+        .body(
+            state
+                .metrics
+                .render(&state.persister, &state.journal, database_bytes),
+        )
 }

@@ -22,7 +22,7 @@ use crate::bots::Bots;
 use crate::market_data::board::MarketBoard;
 use crate::metrics::Metrics;
 use crate::persistence::entities::enums::Role;
-use crate::persister::{Persister, PersisterHealth};
+use crate::persister::{Persister, PersisterHealth, Progress};
 use crate::scenario::LiveRuns;
 
 pub struct ApiState {
@@ -42,8 +42,12 @@ pub struct ApiState {
     pub feeds: ArbiterHandle,
     pub metrics: Arc<Metrics>,
     pub persister: Arc<PersisterHealth>,
-    /// The persister itself, to wait until what was done is written down.
+    /// The persister itself, to learn which journal batch holds an
+    /// account's last change.
     pub writer: Addr<Persister>,
+    /// How far the journal and the tables have got: reads of a caller's
+    /// own history wait for the tables to show its last change.
+    pub journal: Arc<Progress>,
     pub limiter: RateLimiter,
     pub admin: AdminSessions,
     pub news: broadcast::Sender<NewsEvent>,

@@ -147,6 +147,10 @@ pub struct PersisterSection {
     pub batch_size: u64,
     pub batch_delay_ms: u64,
     pub max_backlog: u64,
+    pub max_projection_lag: u64,
+    pub projection_warning: u64,
+    pub projection_delay_ms: u64,
+    pub journal_retention_hours: u64,
 }
 
 impl Default for PersisterSection {
@@ -156,6 +160,10 @@ impl Default for PersisterSection {
             batch_size: persister.max_batch as u64,
             batch_delay_ms: persister.max_delay.as_millis() as u64,
             max_backlog: persister.max_backlog as u64,
+            max_projection_lag: persister.max_projection_lag as u64,
+            projection_warning: persister.projection_warning as u64,
+            projection_delay_ms: persister.projector.delay.as_millis() as u64,
+            journal_retention_hours: persister.projector.retention.as_secs() / 3600,
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::api::live::outbox::OutboxLimits;
 use crate::api::rate_limit::RateLimitSettings;
 use crate::api::transport::TransportSettings;
 use crate::auth::TokenSettings;
-use crate::persister::PersisterConfig;
+use crate::persister::{PersisterConfig, ProjectorConfig};
 use crate::session::SessionHours;
 use crate::startup::Settings;
 
@@ -58,6 +58,21 @@ pub fn settings(file: &ConfigFile) -> Result<Settings, Invalid> {
             max_batch: at_least_one("persister.batch_size", file.persister.batch_size)?,
             max_delay: Duration::from_millis(file.persister.batch_delay_ms),
             max_backlog: at_least_one("persister.max_backlog", file.persister.max_backlog)?,
+            max_projection_lag: at_least_one(
+                "persister.max_projection_lag",
+                file.persister.max_projection_lag,
+            )?,
+            projection_warning: at_least_one(
+                "persister.projection_warning",
+                file.persister.projection_warning,
+            )?,
+            projector: ProjectorConfig {
+                delay: Duration::from_millis(file.persister.projection_delay_ms),
+                retention: Duration::from_secs(
+                    file.persister.journal_retention_hours.saturating_mul(3600),
+                ),
+                ..defaults.persister.projector
+            },
             ..defaults.persister
         },
         transport: TransportSettings {

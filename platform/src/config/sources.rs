@@ -97,6 +97,22 @@ pub const KEYS: &[Key] = &[
     key("persister.batch_size", &["MARKETLAB_BATCH_SIZE"]),
     key("persister.batch_delay_ms", &["MARKETLAB_BATCH_DELAY_MS"]),
     key("persister.max_backlog", &["MARKETLAB_MAX_BACKLOG"]),
+    key(
+        "persister.max_projection_lag",
+        &["MARKETLAB_MAX_PROJECTION_LAG"],
+    ),
+    key(
+        "persister.projection_warning",
+        &["MARKETLAB_PROJECTION_WARNING"],
+    ),
+    key(
+        "persister.projection_delay_ms",
+        &["MARKETLAB_PROJECTION_DELAY_MS"],
+    ),
+    key(
+        "persister.journal_retention_hours",
+        &["MARKETLAB_JOURNAL_RETENTION_HOURS"],
+    ),
     key("transport.request_timeout", &["MARKETLAB_REQUEST_TIMEOUT"]),
     key(
         "transport.ws_init_timeout_ms",

@@ -16,5 +16,7 @@ mod connect;
 pub mod entities;
 mod fetch;
 pub mod repo;
+mod size;
 
 pub use connect::{ConnectError, begin_write, connect, migrate, open};
+pub use size::database_bytes;

@@ -1,32 +1,38 @@
-//! Writing one batch of rows in one transaction.
+//! Writing rows: the projection of journal batches, and recovery's repairs.
 
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::Rows;
 use crate::persistence::begin_write;
 use crate::persistence::repo;
 
-/// Every row of the batch, or none of them. Orders go first: the rows that
-/// follow may name them.
+/// Every row of the batch, or none of them, in one transaction.
 pub async fn write_rows(db: &DatabaseConnection, rows: &Rows) -> Result<(), DbErr> {
     let txn = begin_write(db).await?;
-    repo::orders::upsert_many(&txn, &rows.orders).await?;
-    repo::trades::insert_many(&txn, &rows.trades).await?;
-    repo::fills::insert_many(&txn, &rows.fills).await?;
-    repo::ledger::insert_many(&txn, &rows.entries).await?;
-    repo::realized::insert_many(&txn, &rows.realized).await?;
-    repo::holdings::upsert_many(&txn, &rows.holdings).await?;
+    insert_rows(&txn, rows).await?;
+    txn.commit().await
+}
+
+/// The rows of a batch, inside the caller's transaction. Orders go first:
+/// the rows that follow may name them.
+pub async fn insert_rows(txn: &impl ConnectionTrait, rows: &Rows) -> Result<(), DbErr> {
+    repo::orders::upsert_many(txn, &rows.orders).await?;
+    repo::trades::insert_many(txn, &rows.trades).await?;
+    repo::fills::insert_many(txn, &rows.fills).await?;
+    repo::ledger::insert_many(txn, &rows.entries).await?;
+    repo::realized::insert_many(txn, &rows.realized).await?;
+    repo::holdings::upsert_many(txn, &rows.holdings).await?;
     let open: Vec<_> = rows.lots.values().flatten().cloned().collect();
-    repo::lots::upsert_many(&txn, &open).await?;
+    repo::lots::upsert_many(txn, &open).await?;
     let closed: Vec<_> = rows
         .lots
         .iter()
         .filter(|(_, lot)| lot.is_none())
         .map(|(key, _)| key.clone())
         .collect();
-    repo::lots::delete_many(&txn, &closed).await?;
+    repo::lots::delete_many(txn, &closed).await?;
     if !rows.balances.is_empty() {
-        repo::accounts::update_balances(&txn, &rows.balances).await?;
+        repo::accounts::update_balances(txn, &rows.balances).await?;
     }
     let seqs: Vec<(String, i64)> = rows
         .last_seqs
@@ -34,7 +40,7 @@ pub async fn write_rows(db: &DatabaseConnection, rows: &Rows) -> Result<(), DbEr
         .map(|(s, q)| (s.clone(), *q))
         .collect();
     if !seqs.is_empty() {
-        repo::companies::set_last_seqs(&txn, &seqs).await?;
+        repo::companies::set_last_seqs(txn, &seqs).await?;
     }
-    txn.commit().await
+    Ok(())
 }

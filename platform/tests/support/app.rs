@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
+use marketlab::persister::Progress;
 use marketlab::scenario::{LiveOptions, Loaded};
 use marketlab::startup::{Application, Settings};
 use marketlab_actors::clock::{Clock, WallClock};
@@ -90,6 +91,8 @@ pub struct TestApp {
     /// The market's clock, across restarts.
     clock: Arc<dyn Clock>,
     running: Option<Running>,
+    /// How far the running server's journal and tables have got.
+    journal: Option<Arc<Progress>>,
     // Last: the database outlives the server using it.
     test_db: TestDb,
 }
@@ -173,6 +176,7 @@ impl TestApp {
             settings,
             clock,
             running: None,
+            journal: None,
             test_db,
         };
         let run = app.start(live).await;
@@ -183,6 +187,20 @@ impl TestApp {
             "login answers with the account create_admin made"
         );
         Some((app, run))
+    }
+
+    /// Hold the running server's projector back (or let it go): the journal
+    /// goes on taking changes while the tables stay where they are.
+    pub fn hold_projection(&self, held: bool) {
+        self.journal
+            .as_ref()
+            .expect("the server is running")
+            .hold_projection(held);
+    }
+
+    /// How far the running server's journal and tables have got.
+    pub fn journal(&self) -> Arc<Progress> {
+        Arc::clone(self.journal.as_ref().expect("the server is running"))
     }
 
     /// The test's own connection to the server's database.
@@ -211,6 +229,7 @@ impl TestApp {
             ),
             None => None,
         };
+        self.journal = Some(app.journal_progress());
         let address = app.address();
         self.address = format!("http://{address}");
         self.ws_url = format!("ws://{address}/graphql");

@@ -20,6 +20,7 @@ use crate::bots::{BotsError, NewBots};
 use crate::persistence::entities::enums::Role;
 use crate::persistence::entities::{bot, bot_script};
 use crate::persistence::repo::{bot_scripts, bots};
+use crate::persister::Drain;
 
 const MAX_SCRIPT_NAME: usize = 64;
 const MAX_SCRIPT_BYTES: usize = 64 * 1024;
@@ -44,6 +45,9 @@ impl From<BotsError> for ApiError {
 
 /// The bots' rows as the API shows them, with equity and profit.
 async fn shown(state: &ApiState, rows: Vec<bot::Model>) -> ApiResult<Vec<Bot>> {
+    // Bots are not answered once durable: their deposits and trades are
+    // read once everything handed over so far is in the tables.
+    state.writer.send(Drain).await.map_err(ApiError::internal)?;
     let mut standings: HashMap<i64, _> = standings(state, Role::Bot)
         .await?
         .into_iter()

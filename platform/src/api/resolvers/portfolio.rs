@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use super::trading::{account_actor, limit, parse_symbol};
 use crate::api::error::{ApiError, ApiResult};
-use crate::api::guard::{RoleGuard, state, viewer};
+use crate::api::guard::{Caller, RoleGuard, state, viewer};
 use crate::api::scalars::Dec;
 use crate::api::state::ApiState;
 use crate::api::types::{
@@ -23,16 +23,51 @@ use crate::persistence::entities::{account, realized_gain};
 use crate::persistence::repo::{
     accounts, bots, companies, competitions, ledger as ledger_rows, realized,
 };
-use crate::persister::Drain;
+use crate::persister::LastBatchOf;
 
-/// Waits until what the account has done so far is in the database: its
-/// mailbox first (events the books handed it), then the persister.
+/// Waits until the tables show what the account has done so far: its
+/// mailbox first (the changes of events the books handed it go to the
+/// journal), then the projection up to the journal batch holding its last
+/// change. Never for the rest of the projection's backlog.
 pub async fn written_down(state: &ApiState, account: i64) -> ApiResult<()> {
     account_actor(state, account)?
         .send(Inspect(Box::new(|_| ())))
         .await
         .map_err(ApiError::internal)?;
-    state.writer.send(Drain).await.map_err(ApiError::internal)
+    tables_show(state, account).await
+}
+
+/// The tables show every change of `account` handed to the journal so far.
+async fn tables_show(state: &ApiState, account: i64) -> ApiResult<()> {
+    let Ok(id) = u64::try_from(account) else {
+        return Ok(());
+    };
+    let last = state
+        .writer
+        .send(LastBatchOf(id))
+        .await
+        .map_err(ApiError::internal)?;
+    if let Some(seq) = last {
+        state.journal.projected_past(seq).await;
+    }
+    Ok(())
+}
+
+/// For the market's shared reads (trades, candles, leaderboards): a
+/// signed-in caller sees its own trades in them. Others read the tables as
+/// they are, a little behind the market while the projection lags.
+pub async fn caller_written_down(ctx: &Context<'_>) -> ApiResult<()> {
+    let Some(Caller::Account(account)) = ctx.data_opt::<Caller>() else {
+        return Ok(());
+    };
+    let state = state(ctx);
+    if let Ok(actor) = account_actor(state, *account) {
+        actor
+            .send(Inspect(Box::new(|_| ())))
+            .await
+            .map_err(ApiError::internal)?;
+    }
+    tables_show(state, *account).await
 }
 
 /// Each listed company's price for valuing holdings: the last trade, or the
@@ -169,6 +204,7 @@ impl PortfolioQuery {
     ) -> ApiResult<Vec<LeaderboardEntry>> {
         let state = state(ctx);
         let limit = self::limit(limit, 20)? as usize;
+        caller_written_down(ctx).await?;
         // Competition accounts rank in their competition's standings only.
         let entered: HashSet<i64> = competitions::all_entries(&state.db)
             .await?
@@ -221,8 +257,6 @@ pub struct Standing {
 
 /// The standings of the accounts of one role, by id.
 pub async fn standings(state: &ApiState, role: Role) -> ApiResult<Vec<Standing>> {
-    // Bots' deposits are not waited for when made: read them once written.
-    state.writer.send(Drain).await.map_err(ApiError::internal)?;
     let marks = marks(state).await?;
     let deposits: HashMap<i64, i64> = ledger_rows::net_deposits(&state.db)
         .await?

@@ -13,6 +13,7 @@ use marketlab_actors::book::{OrderKind, RejectReason};
 use marketlab_actors::ledger::LedgerEntry as DomainEntry;
 use marketlab_actors::types::{AccountId, Money, OrderId, Price, Quantity, Symbol, TickSize};
 
+use super::portfolio::written_down;
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::guard::{RoleGuard, state, viewer};
 use crate::api::scalars::{Dec, Long};
@@ -102,6 +103,7 @@ impl TradingQuery {
         if let Some(order) = live(state, viewer.account, id).await? {
             return Ok(Some(order));
         }
+        written_down(state, viewer.account).await?;
         match orders::find(&state.db, id.0 as i64).await? {
             Some(row) if row.account_id == viewer.account => stored(state, row).await.map(Some),
             _ => Ok(None),
@@ -126,6 +128,7 @@ impl TradingQuery {
             .map(Into::into)
             .collect();
         let symbol = symbol.as_deref().map(parse_symbol).transpose()?;
+        written_down(state, viewer.account).await?;
         let rows = orders::for_account(
             &state.db,
             viewer.account,
@@ -246,6 +249,11 @@ impl TradingMutation {
         let state = state(ctx);
         let viewer = viewer(ctx)?;
         let id = parse_order_id(&id)?;
+        if client_order_id.is_some() {
+            // The key's replacement may be in the journal and not yet in
+            // the tables.
+            written_down(state, viewer.account).await?;
+        }
         if let Some(key) = &client_order_id
             && let Some(row) =
                 orders::find_by_client_order_id(&state.db, viewer.account, key).await?

@@ -16,6 +16,8 @@ pub mod equity_sample;
 pub mod fill;
 pub mod financial_report;
 pub mod holding;
+pub mod journal_batch;
+pub mod journal_watermark;
 pub mod ledger_entry;
 pub mod lot;
 pub mod news;

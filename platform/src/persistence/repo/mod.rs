@@ -16,6 +16,7 @@ pub mod fills;
 pub mod financials;
 pub mod holdings;
 pub mod ids;
+pub mod journal;
 pub mod ledger;
 pub mod lots;
 pub mod news;

@@ -17,7 +17,9 @@ use tokio::sync::oneshot;
 use crate::account::AccountChanges;
 use crate::book::{BookUpdate, Listing};
 
-#[derive(Debug, Clone)]
+pub mod codec;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Change {
     /// A book opened; what its prices mean in money.
     Listed(Listing),

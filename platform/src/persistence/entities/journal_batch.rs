@@ -1,0 +1,21 @@
+//! One committed batch of the market's changes, encoded (the journal).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "journal")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub seq: i64,
+    pub written_at: i64,
+    /// The encoding of `payload` (actors' `journal::codec::FORMAT`).
+    pub format: i32,
+    /// How many changes `payload` holds.
+    pub changes: i32,
+    pub payload: Vec<u8>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
