@@ -31,7 +31,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 use crate::persistence::entities::enums::{OrderStatus, OrderType, Role};
 use crate::persistence::entities::{company, fill, ledger_entry, lot, order, trade};
 use crate::persistence::repo;
-use crate::persister::{Rows, write_rows};
+use crate::persister::journal_and_apply;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecoveryError {
@@ -68,8 +68,13 @@ pub async fn recover(
         .map(|c| Ok((symbol(&c.symbol)?, (listing(&c)?, c))))
         .collect::<Result<_, RecoveryError>>()?;
     let mut cores = load_accounts(db, &listings, fees).await?;
-    let repaired_fills = repair(db, &listings, &mut cores).await?;
-    cancel_unplaced(db, &listings, &mut cores, clock.now()).await?;
+    let written = Writes {
+        db,
+        journal: journal.as_ref(),
+        at: clock.now(),
+    };
+    let repaired_fills = repair(&written, &listings, &mut cores).await?;
+    cancel_unplaced(&written, &mut cores).await?;
     check_conservation(&cores, &listings)?;
 
     let market = Market::with_journal(config, clock, journal);
@@ -331,10 +336,11 @@ fn reservation(row: &order::Model, symbol: Symbol) -> Result<Reservation, Recove
 /// Settle, from the trades table, every side of a trade whose fill was never
 /// written down, and write the result down. Returns how many sides.
 async fn repair(
-    db: &DatabaseConnection,
+    written: &Writes<'_>,
     listings: &HashMap<Symbol, (Listing, company::Model)>,
     cores: &mut HashMap<AccountId, AccountCore>,
 ) -> Result<usize, RecoveryError> {
+    let db = written.db;
     // Every fill is one side of a stored trade (a book's update is written
     // no later than either side's settlement) and the fills' key admits
     // each side once: with twice as many fills as trades, every trade is
@@ -392,7 +398,7 @@ async fn repair(
         }
     }
     if repaired > 0 {
-        write_changes(db, listings, cores).await?;
+        written.changes_of(cores).await?;
         tracing::warn!("recovery settled {repaired} trade sides that had not been written down");
     }
     Ok(repaired)
@@ -403,11 +409,10 @@ async fn repair(
 /// survived: nobody was told they were taken, so they are cancelled and
 /// their reservations released.
 async fn cancel_unplaced(
-    db: &DatabaseConnection,
-    listings: &HashMap<Symbol, (Listing, company::Model)>,
+    written: &Writes<'_>,
     cores: &mut HashMap<AccountId, AccountCore>,
-    at: Timestamp,
 ) -> Result<usize, RecoveryError> {
+    let at = written.at;
     let mut cancelled = 0;
     for core in cores.values_mut() {
         let unplaced: Vec<BookEvent> = core
@@ -429,27 +434,50 @@ async fn cancel_unplaced(
             .map_err(|e| bad(format!("cancelling unplaced orders: {e}")))?;
     }
     if cancelled > 0 {
-        write_changes(db, listings, cores).await?;
+        written.changes_of(cores).await?;
         tracing::warn!("recovery cancelled {cancelled} orders that never reached their book");
     }
     Ok(cancelled)
 }
 
-/// Write down what the cores changed, in one transaction.
-async fn write_changes(
-    db: &DatabaseConnection,
-    listings: &HashMap<Symbol, (Listing, company::Model)>,
-    cores: &mut HashMap<AccountId, AccountCore>,
-) -> Result<(), RecoveryError> {
-    let mut rows = Rows::default();
-    let mut known: HashMap<Symbol, Listing> = listings.iter().map(|(s, (l, _))| (*s, *l)).collect();
-    for core in cores.values_mut() {
-        if let Some(changes) = core.take_changes() {
-            rows.add(&Change::Account(Box::new(changes)), &mut known);
+/// Where recovery's own changes go: to the journal like every change
+/// (through the running writer when there is one, else appended and
+/// applied here), so the journal stays the whole story of the market.
+struct Writes<'a> {
+    db: &'a DatabaseConnection,
+    journal: Option<&'a Journal>,
+    at: Timestamp,
+}
+
+impl Writes<'_> {
+    /// Write down what the cores changed; returns once it is durable.
+    async fn changes_of(
+        &self,
+        cores: &mut HashMap<AccountId, AccountCore>,
+    ) -> Result<(), RecoveryError> {
+        let changes: Vec<Change> = cores
+            .values_mut()
+            .filter_map(AccountCore::take_changes)
+            .map(|changes| Change::Account(Box::new(changes)))
+            .collect();
+        let Some(journal) = self.journal else {
+            journal_and_apply(self.db, &changes, self.at.0)
+                .await
+                .map_err(|e| bad(format!("writing recovery's changes: {e}")))?;
+            return Ok(());
+        };
+        let mut committed = Vec::with_capacity(changes.len());
+        for change in changes {
+            let (ack, done) = tokio::sync::oneshot::channel();
+            journal.record(change, Some(ack));
+            committed.push(done);
         }
+        for done in committed {
+            done.await
+                .map_err(|_| bad("the journal writer stopped before recovery's changes"))?;
+        }
+        Ok(())
     }
-    write_rows(db, &rows).await?;
-    Ok(())
 }
 
 /// Every listed company's shares are all held by someone, no more, no less.

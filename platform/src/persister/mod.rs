@@ -43,7 +43,9 @@ use crate::persistence::begin_write;
 use crate::persistence::entities::journal_batch;
 use crate::persistence::repo;
 pub use progress::Progress;
-pub use projection::{CaughtUp, JournalBatch, ProjectionError, catch_up, known_listings};
+pub use projection::{
+    CaughtUp, JournalBatch, ProjectionError, catch_up, journal_and_apply, known_listings,
+};
 pub use projector::{Projector, ProjectorConfig};
 pub use rows::Rows;
 pub use write::write_rows;

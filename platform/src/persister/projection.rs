@@ -139,6 +139,34 @@ pub async fn read_after(
     Ok(batches)
 }
 
+/// Appends `changes` as one journal batch after the last, then applies the
+/// journal's tail: for writes made outside the market (recovery's repairs,
+/// before the writer starts), so that the journal stays the whole story.
+pub async fn journal_and_apply(
+    db: &DatabaseConnection,
+    changes: &[Change],
+    at: i64,
+) -> Result<CaughtUp, ProjectionError> {
+    let txn = begin_write(db).await?;
+    let last = repo::journal::bounds(&txn)
+        .await?
+        .map_or(0, |(_, last)| last);
+    let seq = last.max(repo::journal::watermark(&txn).await?) + 1;
+    repo::journal::append(
+        &txn,
+        journal_batch::Model {
+            seq,
+            written_at: at,
+            format: codec::FORMAT,
+            changes: i32::try_from(changes.len()).expect("far fewer than 2^31 changes"),
+            payload: codec::encode(changes),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    catch_up(db, at).await
+}
+
 /// What [`catch_up`] applied.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct CaughtUp {

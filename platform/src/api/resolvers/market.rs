@@ -7,7 +7,7 @@ use async_graphql::{Context, Object};
 use marketlab_actors::book::actor::Depth;
 use marketlab_actors::types::{Money, Symbol, Timestamp};
 
-use super::portfolio::caller_written_down;
+use super::portfolio::market_written_down;
 use super::trading::{limit, parse_symbol};
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::guard::state;
@@ -186,7 +186,7 @@ impl MarketQuery {
         let symbol = parse_symbol(&symbol)?;
         let limit = self::limit(limit, 100)?;
         company_row(state, symbol).await?;
-        caller_written_down(ctx).await?;
+        market_written_down(ctx).await?;
         Ok(trades::recent(&state.db, symbol.as_str(), limit)
             .await?
             .into_iter()
@@ -207,7 +207,7 @@ impl MarketQuery {
         let symbol = parse_symbol(&symbol)?;
         let limit = self::limit(limit, 100)? as usize;
         company_row(state, symbol).await?;
-        caller_written_down(ctx).await?;
+        market_written_down(ctx).await?;
         Ok(candle_views(state, symbol, interval, limit)
             .await?
             .into_iter()

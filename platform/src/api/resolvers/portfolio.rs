@@ -2,6 +2,7 @@
 //! weights, the cash ledger; and the players' leaderboard.
 
 use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
 use async_graphql::{Context, Object};
 use marketlab_actors::account::actor::Inspect;
@@ -53,21 +54,31 @@ async fn tables_show(state: &ApiState, account: i64) -> ApiResult<()> {
     Ok(())
 }
 
-/// For the market's shared reads (trades, candles, leaderboards): a
-/// signed-in caller sees its own trades in them. Others read the tables as
-/// they are, a little behind the market while the projection lags.
-pub async fn caller_written_down(ctx: &Context<'_>) -> ApiResult<()> {
-    let Some(Caller::Account(account)) = ctx.data_opt::<Caller>() else {
-        return Ok(());
-    };
+/// How long a shared read waits for the tables to catch up with the
+/// journal before it answers from them as they are.
+const SHARED_READ_PATIENCE: Duration = Duration::from_secs(2);
+
+/// For the market's shared reads (trades, candles, leaderboards): they show
+/// every change committed when the read began, waiting for the projection
+/// to get there (milliseconds while it keeps up), but no longer than
+/// [`SHARED_READ_PATIENCE`] while it lags far behind. A signed-in caller's
+/// own changes always show.
+pub async fn market_written_down(ctx: &Context<'_>) -> ApiResult<()> {
     let state = state(ctx);
-    if let Ok(actor) = account_actor(state, *account) {
-        actor
-            .send(Inspect(Box::new(|_| ())))
-            .await
-            .map_err(ApiError::internal)?;
+    if let Some(Caller::Account(account)) = ctx.data_opt::<Caller>() {
+        if let Ok(actor) = account_actor(state, *account) {
+            actor
+                .send(Inspect(Box::new(|_| ())))
+                .await
+                .map_err(ApiError::internal)?;
+        }
+        tables_show(state, *account).await?;
     }
-    tables_show(state, *account).await
+    let committed = state.journal.committed();
+    let caught_up = state.journal.projected_past(committed);
+    // Past its patience the read answers from the tables as they are.
+    let _ = actix_web::rt::time::timeout(SHARED_READ_PATIENCE, caught_up).await;
+    Ok(())
 }
 
 /// Each listed company's price for valuing holdings: the last trade, or the
@@ -204,7 +215,7 @@ impl PortfolioQuery {
     ) -> ApiResult<Vec<LeaderboardEntry>> {
         let state = state(ctx);
         let limit = self::limit(limit, 20)? as usize;
-        caller_written_down(ctx).await?;
+        market_written_down(ctx).await?;
         // Competition accounts rank in their competition's standings only.
         let entered: HashSet<i64> = competitions::all_entries(&state.db)
             .await?
