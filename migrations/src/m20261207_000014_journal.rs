@@ -1,6 +1,7 @@
-//! The journal, the market's commit point: one row per group-commit batch
-//! of changes, encoded (actors' `journal::codec`), with its format number
-//! beside it. And the projector's watermark: the last batch applied to the
+//! The journal, the market's commit point: each group-commit batch of
+//! changes, encoded (actors' `journal::codec`), with its format number
+//! beside it, in parts of at most 12,000 bytes (one statement each: see
+//! the platform's `repo::journal`). And the projector's watermark: the last batch applied to the
 //! tables, updated in the same transaction as the rows it applied.
 
 use sea_orm_migration::{prelude::*, schema::*};
@@ -20,11 +21,13 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Journal::Table)
                     // Given by the one writer, in commit order.
-                    .col(big_integer(Journal::Seq).primary_key())
+                    .col(big_integer(Journal::Seq))
+                    .col(integer(Journal::Part))
                     .col(big_integer(Journal::WrittenAt))
                     .col(integer(Journal::Format))
                     .col(integer(Journal::Changes))
                     .col(blob(Journal::Payload))
+                    .primary_key(Index::create().col(Journal::Seq).col(Journal::Part))
                     .to_owned(),
             )
             .await?;
@@ -64,6 +67,7 @@ impl MigrationTrait for Migration {
 pub enum Journal {
     Table,
     Seq,
+    Part,
     WrittenAt,
     Format,
     Changes,

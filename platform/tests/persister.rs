@@ -8,6 +8,7 @@ use std::sync::Arc;
 use actix::{Addr, Arbiter};
 use futures_util::StreamExt;
 use marketlab::persistence::entities::enums::OrderStatus;
+use marketlab::persistence::entities::journal_batch::Model as JournalRow;
 use marketlab::persistence::repo::{
     accounts, companies, fills, journal, ledger, lots, orders, realized, trades,
 };
@@ -378,8 +379,40 @@ async fn the_journal_tail_is_applied_once(db: &DatabaseConnection) {
     market.shutdown();
 }
 
+/// A batch larger than one row's part comes back whole, in order.
+async fn a_large_batch_is_stored_in_parts_and_read_whole(db: &DatabaseConnection) {
+    let payload: Vec<u8> = (0..30_001u32).map(|i| (i % 251) as u8).collect();
+    let batch = |seq: i64, payload: Vec<u8>| JournalRow {
+        seq,
+        part: 0,
+        written_at: T0,
+        format: 1,
+        changes: 3,
+        payload,
+    };
+    journal::append(db, batch(1, payload.clone()))
+        .await
+        .unwrap();
+    journal::append(db, batch(2, vec![7; 5])).await.unwrap();
+    journal::append(db, batch(3, Vec::new())).await.unwrap();
+    assert_eq!(journal::count(db).await.unwrap(), 3);
+    let all = journal::after(db, 0, 10).await.unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|b| (b.seq, b.payload.len()))
+            .collect::<Vec<_>>(),
+        [(1, 30_001), (2, 5), (3, 0)]
+    );
+    assert_eq!(all[0].payload, payload);
+    let first_two = journal::range(db, 1, 3, 2).await.unwrap();
+    assert_eq!(first_two.iter().map(|b| b.seq).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(first_two[0].payload, payload);
+    assert_eq!(journal::bounds(db).await.unwrap(), Some((1, 3)));
+}
+
 on_both_backends!(
     #[actix::test]
+    a_large_batch_is_stored_in_parts_and_read_whole,
     trading_is_written_down,
     a_flood_waits_for_the_database,
     the_journal_tail_is_applied_once,

@@ -13,6 +13,9 @@
 //! sustains. Then the
 //! market is stopped and recovered from that database, timed.
 //!
+//! `--hold` holds the projector back until the whole burst is in the
+//! journal: the journal's own pace, then the projection's catch-up.
+//!
 //! `--batch N` and `--backlog N` set the persister's batch size and
 //! backlog limit (the server's `--batch-size` and `--max-backlog`).
 //!
@@ -55,8 +58,7 @@ use marketlab_actors::market::{Market, MarketConfig};
 use marketlab_actors::types::{AccountId, Money, Price, Quantity, Symbol, TickSize};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const USAGE: &str =
-    "usage: persist_load sqlite|postgres [ORDERS] [--batch N] [--backlog N] [--keep] | recover URL";
+const USAGE: &str = "usage: persist_load sqlite|postgres [ORDERS] [--batch N] [--backlog N] [--keep] [--hold] | recover URL";
 const ACCOUNTS: i64 = 64;
 
 fn main() -> ExitCode {
@@ -69,7 +71,8 @@ fn main() -> ExitCode {
     cli::run(|| {
         let mut args: Vec<String> = std::env::args().skip(1).collect();
         let keep = args.iter().any(|a| a == "--keep");
-        args.retain(|a| a != "--keep");
+        let hold = args.iter().any(|a| a == "--hold");
+        args.retain(|a| a != "--keep" && a != "--hold");
         let mut config = PersisterConfig::default();
         if let Some(n) = take_option(&mut args, "--batch")? {
             config.max_batch = n;
@@ -90,7 +93,7 @@ fn main() -> ExitCode {
             .map(String::as_str)
             .unwrap_or_default()
             .to_owned();
-        actix::System::new().block_on(run(&backend, orders, config, keep))
+        actix::System::new().block_on(run(&backend, orders, config, Flags { keep, hold }))
     })
 }
 
@@ -108,18 +111,27 @@ fn take_option(args: &mut Vec<String>, name: &str) -> anyhow::Result<Option<usiz
     Ok(Some(value))
 }
 
+/// `--keep`: leave the database; `--hold`: the projector applies nothing
+/// until the journal holds the whole burst (the journal's own pace, then
+/// the projection's catch-up).
+#[derive(Debug, Clone, Copy)]
+struct Flags {
+    keep: bool,
+    hold: bool,
+}
+
 async fn run(
     backend: &str,
     orders: usize,
     config: PersisterConfig,
-    keep: bool,
+    Flags { keep, hold }: Flags,
 ) -> anyhow::Result<()> {
     let nonce = std::process::id();
     match backend {
         "sqlite" => {
             let dir = std::env::temp_dir().join(format!("marketlab-persist-load-{nonce}"));
             let url = format!("sqlite://{}/load.db?mode=rwc", dir.display());
-            let result = load(&url, orders, config).await;
+            let result = load(&url, orders, config, hold).await;
             if keep {
                 println!("kept {url}");
             } else {
@@ -138,7 +150,7 @@ async fn run(
                 .await?;
             let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
             let url = format!("{base}/{name}");
-            let result = load(&url, orders, config).await;
+            let result = load(&url, orders, config, hold).await;
             if keep {
                 println!("kept {url}");
             } else {
@@ -263,7 +275,7 @@ async fn unpersisted(orders: usize) -> anyhow::Result<f64> {
     Ok(rate)
 }
 
-async fn load(url: &str, orders: usize, config: PersisterConfig) -> anyhow::Result<()> {
+async fn load(url: &str, orders: usize, config: PersisterConfig, hold: bool) -> anyhow::Result<()> {
     let alone = unpersisted(orders).await?;
     let db = persistence::connect(url).await?;
     setup(&db).await?;
@@ -278,6 +290,7 @@ async fn load(url: &str, orders: usize, config: PersisterConfig) -> anyhow::Resu
     persister.send(Drain).await?;
     let written_before = health.changes_written();
 
+    progress.hold_projection(hold);
     let started = Instant::now();
     let peak_lag = Rc::new(Cell::new(0u64));
     let sampling = actix::spawn({
@@ -296,6 +309,7 @@ async fn load(url: &str, orders: usize, config: PersisterConfig) -> anyhow::Resu
         actix::clock::sleep(Duration::from_micros(200)).await;
     }
     let journaled = started.elapsed();
+    progress.hold_projection(false);
     persister.send(Drain).await?;
     let written = started.elapsed();
     sampling.abort();

@@ -261,6 +261,7 @@ impl Persister {
         let written_at = self.clock.now().0;
         let row = journal_batch::Model {
             seq,
+            part: 0,
             written_at,
             format: FORMAT,
             changes: i32::try_from(count).expect("a batch holds far fewer than 2^31 changes"),

@@ -156,6 +156,7 @@ pub async fn journal_and_apply(
         &txn,
         journal_batch::Model {
             seq,
+            part: 0,
             written_at: at,
             format: codec::FORMAT,
             changes: i32::try_from(changes.len()).expect("far fewer than 2^31 changes"),

@@ -1,4 +1,6 @@
-//! One committed batch of the market's changes, encoded (the journal).
+//! One committed batch of the market's changes, encoded (the journal): a
+//! row per part of its payload; the repository reads and writes whole
+//! batches (`part` 0 with the whole payload).
 
 use sea_orm::entity::prelude::*;
 
@@ -7,6 +9,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub seq: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub part: i32,
     pub written_at: i64,
     /// The encoding of `payload` (actors' `journal::codec::FORMAT`).
     pub format: i32,

@@ -13,43 +13,71 @@ use crate::persistence::entities::journal_watermark::{self, Entity as Watermark}
 /// The watermark row's id: there is only one.
 const WATERMARK: i32 = 1;
 
+/// Bytes of payload one row (and one statement) carries at most: on
+/// Postgres a request over 16 KiB waits 40 ms for the server's delayed ACK
+/// (sqlx leaves Nagle's algorithm on; see the README's Configuration).
+const PART_BYTES: usize = 12_000;
+
+/// Appends a whole batch (`batch.part` is ignored), in parts.
 pub async fn append(db: &impl ConnectionTrait, batch: Batch) -> Result<(), DbErr> {
-    Batches::insert(journal_batch::ActiveModel {
-        seq: Set(batch.seq),
-        written_at: Set(batch.written_at),
-        format: Set(batch.format),
-        changes: Set(batch.changes),
-        payload: Set(batch.payload),
-    })
-    .exec_without_returning(db)
-    .await?;
+    let mut parts: Vec<&[u8]> = batch.payload.chunks(PART_BYTES).collect();
+    if parts.is_empty() {
+        parts.push(&[]);
+    }
+    for (part, bytes) in parts.into_iter().enumerate() {
+        Batches::insert(journal_batch::ActiveModel {
+            seq: Set(batch.seq),
+            part: Set(i32::try_from(part).expect("far fewer than 2^31 parts")),
+            written_at: Set(batch.written_at),
+            format: Set(batch.format),
+            changes: Set(batch.changes),
+            payload: Set(bytes.to_vec()),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
     Ok(())
 }
 
-/// Up to `limit` batches after `seq`, oldest first.
+/// Up to `limit` whole batches after `seq`, oldest first.
 pub async fn after(db: &impl ConnectionTrait, seq: i64, limit: u64) -> Result<Vec<Batch>, DbErr> {
-    Batches::find()
-        .filter(journal_batch::Column::Seq.gt(seq))
-        .order_by_asc(journal_batch::Column::Seq)
-        .limit(limit)
-        .all(db)
-        .await
+    range(db, seq.saturating_add(1), i64::MAX, limit).await
 }
 
-/// Batches `from..=to`, oldest first, at most `limit` of them.
+/// Whole batches `from..=to`, oldest first, at most `limit` of them.
 pub async fn range(
     db: &impl ConnectionTrait,
     from: i64,
     to: i64,
     limit: u64,
 ) -> Result<Vec<Batch>, DbErr> {
-    Batches::find()
+    let last: Option<i64> = Batches::find()
+        .select_only()
+        .column(journal_batch::Column::Seq)
+        .filter(journal_batch::Column::Part.eq(0))
         .filter(journal_batch::Column::Seq.gte(from))
         .filter(journal_batch::Column::Seq.lte(to))
         .order_by_asc(journal_batch::Column::Seq)
-        .limit(limit)
+        .offset(limit.saturating_sub(1))
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let rows = Batches::find()
+        .filter(journal_batch::Column::Seq.gte(from))
+        .filter(journal_batch::Column::Seq.lte(last.unwrap_or(to)))
+        .order_by_asc(journal_batch::Column::Seq)
+        .order_by_asc(journal_batch::Column::Part)
         .all(db)
-        .await
+        .await?;
+    let mut batches: Vec<Batch> = Vec::new();
+    for row in rows {
+        match batches.last_mut() {
+            Some(batch) if batch.seq == row.seq => batch.payload.extend_from_slice(&row.payload),
+            _ => batches.push(row),
+        }
+    }
+    Ok(batches)
 }
 
 /// The first and last sequence number the table still holds.
@@ -67,8 +95,12 @@ pub async fn bounds(db: &impl ConnectionTrait) -> Result<Option<(i64, i64)>, DbE
     })
 }
 
+/// How many batches the table holds.
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    Batches::find().count(db).await
+    Batches::find()
+        .filter(journal_batch::Column::Part.eq(0))
+        .count(db)
+        .await
 }
 
 /// The last batch applied to the tables (0: none).
