@@ -326,13 +326,17 @@ impl Application {
                 futures_util::future::join(handle.stop(true), server).await.1
             }
         };
+        // The background loops (dividends, competitions, equity samples,
+        // the board's feeds) stop first: their database connections may
+        // belong to the HTTP workers' runtimes, which are gone, and the
+        // drain below may take a while (the projection catching up).
+        self.feeds.stop();
         self.bots.shutdown();
         self.market.settle().await;
         self.persister.send(Drain).await.map_err(|e| {
             anyhow::anyhow!("the persister stopped before it wrote everything: {e}")
         })?;
         self.market.shutdown();
-        self.feeds.stop();
         self.live.stop();
         self.writer.stop();
         // Nothing may write to the database once this has returned (a new
