@@ -25,7 +25,7 @@
 //!   adds up to the cash; over all accounts, cash plus fees and taxes paid
 //!   equals the deposits.
 //!
-//! The servers leave each journal batch a second before applying it to the
+//! The servers leave each journal batch 200 ms before applying it to the
 //! tables (`MARKETLAB_PROJECTION_DELAY_MS`), so every kill comes while the
 //! tables lag behind the journal (the test checks /metrics says so just
 //! before it): what was answered is in the journal only, and the restart
@@ -84,8 +84,9 @@ const REPLACE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Two companies: symbol, IPO price in cents, shares outstanding.
 /// (100.00 and 50.00.)
-/// How long the servers' projector leaves a committed batch (ms).
-const PROJECTION_DELAY_MS: &str = "1000";
+/// How long the servers' projector leaves a committed batch (ms): orders
+/// flow until the kill, so the last 200 ms are always in the journal only.
+const PROJECTION_DELAY_MS: &str = "200";
 
 const COMPANIES: [(&str, i64, i64); 2] = [("CRSA", 10_000, 1_000_000), ("CRSB", 5_000, 2_000_000)];
 

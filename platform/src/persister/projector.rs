@@ -158,12 +158,13 @@ impl Projector {
         let (retry, health) = (self.retry_delay, Arc::clone(&self.health));
         let clock = Arc::clone(&self.clock);
         let work = async move {
+            let mut attempts = 0;
             let batches = match in_memory {
                 Some(batches) => batches,
                 None => loop {
                     match projection::read_after(&db, projected, upto, max_changes).await {
                         Ok(batches) => break batches,
-                        Err(error) => failed(&health, &error, retry).await,
+                        Err(error) => failed(&health, &error, retry, &mut attempts).await,
                     }
                 },
             };
@@ -173,7 +174,13 @@ impl Projector {
                 match projection::apply(&db, &batches, &mut listings, clock.now().0).await {
                     Ok(seq) => break seq,
                     Err(error) => {
-                        failed(&health, &ProjectionError::Database(error), retry).await;
+                        failed(
+                            &health,
+                            &ProjectionError::Database(error),
+                            retry,
+                            &mut attempts,
+                        )
+                        .await;
                     }
                 }
             };
@@ -226,10 +233,23 @@ impl Projector {
     }
 }
 
-/// A failed read or write is logged, flagged and retried after a pause.
-async fn failed(health: &PersisterHealth, error: &ProjectionError, retry: Duration) {
-    health.failing.store(true, Ordering::Relaxed);
-    tracing::error!("projecting the journal failed, retrying: {error}");
+/// A failed read or write is retried after a pause. A first failure is a
+/// warning (a pooled connection can die under it, as when the HTTP worker
+/// that opened it stops); a second in a row is an error and flags the
+/// database as failing.
+async fn failed(
+    health: &PersisterHealth,
+    error: &ProjectionError,
+    retry: Duration,
+    attempts: &mut u32,
+) {
+    *attempts += 1;
+    if *attempts == 1 {
+        tracing::warn!("projecting the journal failed, retrying: {error}");
+    } else {
+        health.failing.store(true, Ordering::Relaxed);
+        tracing::error!("projecting the journal failed {attempts} times, retrying: {error}");
+    }
     actix::clock::sleep(retry).await;
 }
 
@@ -242,10 +262,11 @@ impl Actor for Projector {
         let (retry, health) = (self.retry_delay, Arc::clone(&self.health));
         ctx.wait(
             async move {
+                let mut attempts = 0;
                 loop {
                     match projection::known_listings(&db).await {
                         Ok(listings) => break listings,
-                        Err(error) => failed(&health, &error, retry).await,
+                        Err(error) => failed(&health, &error, retry, &mut attempts).await,
                     }
                 }
             }
