@@ -55,7 +55,7 @@ pub async fn export(
         "--from {} is past the last batch asked for ({to}; the journal ends at {last})",
         range.from
     );
-    let mut listings = super::listings(db).await?;
+    let mut listings = crate::persister::known_listings(db).await?;
     let mut next = range.from;
     while next <= to {
         let page = repo::journal::range(db, next, to, PAGE).await?;

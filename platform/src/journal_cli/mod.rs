@@ -11,8 +11,6 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use marketlab_actors::book::Listing;
-use marketlab_actors::types::Symbol;
 use sea_orm::DatabaseConnection;
 
 use crate::persistence;
@@ -99,12 +97,4 @@ impl JournalCommand {
             JournalCommand::Verify { database } => verify::verify(&database.open().await?).await,
         }
     }
-}
-
-/// What the tables know of every listing, for turning book ticks into
-/// money; the journal's own `Listed` changes add to it as they are read.
-async fn listings(
-    db: &DatabaseConnection,
-) -> anyhow::Result<std::collections::HashMap<Symbol, Listing>> {
-    Ok(crate::persister::known_listings(db).await?)
 }

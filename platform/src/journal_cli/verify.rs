@@ -29,7 +29,7 @@ pub async fn verify(db: &DatabaseConnection) -> anyhow::Result<()> {
          start the server once (it applies the journal's tail before the market opens), \
          stop it, and verify again"
     );
-    let listings = super::listings(db).await?;
+    let listings = crate::persister::known_listings(db).await?;
     let folded = fold::fold(db, first, last, listings).await?;
     let report = compare(db, &folded).await?;
     let after = repo::journal::watermark(db).await?;

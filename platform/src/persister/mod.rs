@@ -48,7 +48,6 @@ pub use projection::{
 };
 pub use projector::{Projector, ProjectorConfig};
 pub use rows::Rows;
-pub use write::write_rows;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PersisterConfig {

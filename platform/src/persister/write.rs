@@ -1,17 +1,9 @@
-//! Writing rows: the projection of journal batches, and recovery's repairs.
+//! Writing the rows of applied journal batches.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use sea_orm::{ConnectionTrait, DbErr};
 
 use super::Rows;
-use crate::persistence::begin_write;
 use crate::persistence::repo;
-
-/// Every row of the batch, or none of them, in one transaction.
-pub async fn write_rows(db: &DatabaseConnection, rows: &Rows) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
-    insert_rows(&txn, rows).await?;
-    txn.commit().await
-}
 
 /// The rows of a batch, inside the caller's transaction. Orders go first:
 /// the rows that follow may name them.
