@@ -37,17 +37,18 @@ fn level(cents: i64, qty: u64) -> Level {
 /// free), one open buy.
 fn market() -> BotView {
     let mut acme_view = SymbolView::new(TickSize::CENT);
-    acme_view.bids = vec![level(9_900, 100), level(9_850, 200)];
-    acme_view.asks = vec![level(10_100, 150), level(10_150, 300)];
+    acme_view.bids = [level(9_900, 100), level(9_850, 200)].into();
+    acme_view.asks = [level(10_100, 150), level(10_150, 300)].into();
     acme_view.last = Some(Money(10_000));
-    acme_view.recent_trades = vec![TradeView {
+    acme_view.recent_trades = [TradeView {
         symbol: acme(),
         at: Timestamp::from_millis(NOW_MS - 1_000),
         price: Money(10_000),
         quantity: Quantity(25),
         aggressor: Side::Sell,
-    }];
-    acme_view.candles = vec![
+    }]
+    .into();
+    acme_view.candles = [
         Candle {
             start: Timestamp::from_millis(NOW_MS - 120_000),
             open: Money(9_800),
@@ -64,8 +65,9 @@ fn market() -> BotView {
             close: Money(10_050),
             volume: 800,
         },
-    ];
-    acme_view.financials = vec![
+    ]
+    .into();
+    acme_view.financials = [
         Financials {
             year: 2024,
             revenue: Money::from_major(50_000_000),
@@ -78,7 +80,8 @@ fn market() -> BotView {
             operating_profit: Money::from_major(9_000_000),
             net_income: Money::from_major(6_000_000),
         },
-    ];
+    ]
+    .into();
     acme_view.shares_outstanding = 1_000_000;
     acme_view.fundamental = Some(Money(10_500));
     let bolt_view = SymbolView::new(TickSize::new(Money(5)).unwrap());
@@ -983,8 +986,8 @@ fn run_noisy(seed: u64) -> Vec<(u64, BotAction)> {
         let mut view = market();
         view.now = Timestamp::from_millis(NOW_MS + step * 1_000);
         let acme_view = view.symbols.get_mut(&acme()).unwrap();
-        acme_view.bids[0].price = Money(9_900 + step);
-        acme_view.asks[0].price = Money(10_100 + step);
+        acme_view.bids = [level(9_900 + step, 100), level(9_850, 200)].into();
+        acme_view.asks = [level(10_100 + step, 150), level(10_150, 300)].into();
         let view = Arc::new(view);
         let trade = TradeView {
             symbol: acme(),
@@ -1318,8 +1321,8 @@ fn priced(closes: &[i64], held: u64) -> Arc<BotView> {
     let listing = view.symbols.get_mut(&acme()).unwrap();
     let cents = *closes.last().unwrap();
     listing.last = Some(Money(cents));
-    listing.bids = vec![level(cents - 1, 100)];
-    listing.asks = vec![level(cents + 1, 100)];
+    listing.bids = [level(cents - 1, 100)].into();
+    listing.asks = [level(cents + 1, 100)].into();
     let first = NOW_MS - 60_000 * (closes.len() as i64 - 1);
     listing.candles = (0..)
         .zip(closes)
@@ -1447,7 +1450,7 @@ fn the_value_investor_buys_below_fair_value_and_sells_above_it_after_news() {
 fn the_value_investor_falls_back_on_the_fundamental_without_financials() {
     let mut view = market();
     let listing = view.symbols.get_mut(&acme()).unwrap();
-    listing.financials.clear();
+    listing.financials = [].into();
     listing.fundamental = Some(Money(12_000));
     let mut bot = shipped("value_investor.rhai", r#"{"symbol": "ACME"}"#, 1);
     let outcome = bot.on_tick(&Arc::new(view));

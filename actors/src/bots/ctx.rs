@@ -10,12 +10,13 @@
 mod indicators;
 
 use std::cell::RefCell;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, ImmutableString, Map};
+use rustc_hash::FxHashMap;
 
 use super::core::{BotAction, BotOrder, BotOrderKind};
 use super::sandbox;
@@ -134,10 +135,30 @@ fn money_or_unit(value: Option<Money>) -> Dynamic {
     value.map_or(Dynamic::UNIT, |m| Dynamic::from_float(money(m)))
 }
 
+/// A symbol as the script's string, made once per thread: `ctx.symbols`
+/// and every order, fill and trade map name one, and a new string each
+/// time is an allocation. Listings are few, so the table stays small.
+fn symbol_name(symbol: Symbol) -> ImmutableString {
+    thread_local! {
+        static NAMES: RefCell<FxHashMap<Symbol, ImmutableString>> =
+            RefCell::new(FxHashMap::default());
+    }
+    NAMES.with(|names| {
+        names
+            .borrow_mut()
+            .entry(symbol)
+            .or_insert_with(|| symbol.as_str().into())
+            .clone()
+    })
+}
+
+/// "buy" or "sell", made once: a script reads a side in every order,
+/// fill and trade map, and a new string each time is an allocation.
 fn side_name(side: Side) -> ImmutableString {
+    static NAMES: LazyLock<[ImmutableString; 2]> = LazyLock::new(|| ["buy".into(), "sell".into()]);
     match side {
-        Side::Buy => "buy".into(),
-        Side::Sell => "sell".into(),
+        Side::Buy => NAMES[0].clone(),
+        Side::Sell => NAMES[1].clone(),
     }
 }
 
@@ -278,7 +299,7 @@ fn levels(levels: &[Level]) -> Dynamic {
 
 pub(crate) fn trade_map(trade: &TradeView) -> Dynamic {
     let mut map = Map::new();
-    map.insert("symbol".into(), trade.symbol.as_str().into());
+    map.insert("symbol".into(), symbol_name(trade.symbol).into());
     map.insert("price".into(), money(trade.price).into());
     map.insert("qty".into(), (trade.quantity.0 as INT).into());
     map.insert("side".into(), side_name(trade.aggressor).into());
@@ -318,7 +339,7 @@ fn financials_map(report: &Financials, shares_outstanding: u64) -> Dynamic {
 fn order_map(order: &OpenOrderView) -> Dynamic {
     let mut map = Map::new();
     map.insert("id".into(), (order.id.0 as INT).into());
-    map.insert("symbol".into(), order.symbol.as_str().into());
+    map.insert("symbol".into(), symbol_name(order.symbol).into());
     map.insert("side".into(), side_name(order.side).into());
     map.insert("price".into(), money_or_unit(order.price));
     map.insert("qty".into(), (order.remaining.0 as INT).into());
@@ -328,7 +349,7 @@ fn order_map(order: &OpenOrderView) -> Dynamic {
 pub(crate) fn fill_map(fill: &FillView) -> Dynamic {
     let mut map = Map::new();
     map.insert("order_id".into(), (fill.order.0 as INT).into());
-    map.insert("symbol".into(), fill.symbol.as_str().into());
+    map.insert("symbol".into(), symbol_name(fill.symbol).into());
     map.insert("side".into(), side_name(fill.side).into());
     map.insert("price".into(), money(fill.price).into());
     map.insert("qty".into(), (fill.quantity.0 as INT).into());
@@ -401,7 +422,7 @@ pub(crate) fn register(engine: &mut Engine) {
             Ok(s.view
                 .symbols
                 .keys()
-                .map(|symbol| Dynamic::from(ImmutableString::from(symbol.as_str())))
+                .map(|&symbol| Dynamic::from(symbol_name(symbol)))
                 .collect::<Array>()
                 .into_dynamic())
         })

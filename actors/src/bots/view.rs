@@ -4,6 +4,7 @@
 //! [`crate::bots`]).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::types::{Money, OrderId, Quantity, Side, Symbol, TickSize, Timestamp};
 
@@ -25,22 +26,26 @@ pub struct BotView {
 }
 
 /// One listing as a bot sees it.
+///
+/// Its lists are shared (`Arc`): every bot called before the book changes
+/// gets a copy of one built view, so a copy only counts references (the
+/// fundamental, which each bot may see with its own noise, is its own).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SymbolView {
     /// The listing's tick: every price a bot sends is rounded to it.
     pub tick: TickSize,
     /// Bid levels, best (highest) first. The best bid is `bids[0]`.
-    pub bids: Vec<Level>,
+    pub bids: Arc<[Level]>,
     /// Ask levels, best (lowest) first. The best ask is `asks[0]`.
-    pub asks: Vec<Level>,
+    pub asks: Arc<[Level]>,
     /// The last trade's price.
     pub last: Option<Money>,
     /// Recent trades, oldest first.
-    pub recent_trades: Vec<TradeView>,
+    pub recent_trades: Arc<[TradeView]>,
     /// Recent candles, oldest first.
-    pub candles: Vec<Candle>,
+    pub candles: Arc<[Candle]>,
     /// Published yearly reports, oldest first.
-    pub financials: Vec<Financials>,
+    pub financials: Arc<[Financials]>,
     /// Shares outstanding (for EPS); 0 when unknown.
     pub shares_outstanding: u64,
     /// The fundamental value as this bot sees it (the driver adds the
@@ -53,12 +58,12 @@ impl SymbolView {
     pub fn new(tick: TickSize) -> SymbolView {
         SymbolView {
             tick,
-            bids: Vec::new(),
-            asks: Vec::new(),
+            bids: Arc::from([]),
+            asks: Arc::from([]),
             last: None,
-            recent_trades: Vec::new(),
-            candles: Vec::new(),
-            financials: Vec::new(),
+            recent_trades: Arc::from([]),
+            candles: Arc::from([]),
+            financials: Arc::from([]),
             shares_outstanding: 0,
             fundamental: None,
         }

@@ -53,7 +53,7 @@ pub struct SymbolWatch {
     last: Option<Money>,
     trades: VecDeque<TradeView>,
     candles: VecDeque<Candle>,
-    financials: Vec<Financials>,
+    financials: Arc<[Financials]>,
     shares_outstanding: u64,
     /// The true value of a live scenario's fundamental process (each bot
     /// sees it through its own noise).
@@ -73,7 +73,7 @@ impl SymbolWatch {
             last: None,
             trades: VecDeque::new(),
             candles: VecDeque::new(),
-            financials: Vec::new(),
+            financials: Arc::from([]),
             shares_outstanding: 0,
             fundamental: None,
             built: None,
@@ -106,7 +106,7 @@ impl SymbolWatch {
 
     /// What the company published, for value bots.
     pub fn set_financials(&mut self, financials: Vec<Financials>, shares_outstanding: u64) {
-        self.financials = financials;
+        self.financials = financials.into();
         self.shares_outstanding = shares_outstanding;
         self.built = None;
     }
@@ -221,7 +221,7 @@ impl SymbolWatch {
             last: self.last,
             recent_trades: self.trades.iter().copied().collect(),
             candles: self.candles.iter().copied().collect(),
-            financials: self.financials.clone(),
+            financials: Arc::clone(&self.financials),
             shares_outstanding: self.shares_outstanding,
             fundamental: self.fundamental,
         });

@@ -76,8 +76,8 @@ struct Company {
     halted_by_event: bool,
     recent: VecDeque<TradeView>,
     candles: VecDeque<Candle>,
-    /// Published so far, oldest year first.
-    financials: Vec<Financials>,
+    /// Published so far, oldest year first (shared by the bots' views).
+    financials: Arc<[Financials]>,
     /// The view bots share, and the book sequence it was built at.
     view: Option<(u64, SymbolView)>,
     tape: CompanyTape,
@@ -247,7 +247,7 @@ impl Kernel {
                 halted_by_event: false,
                 recent: VecDeque::new(),
                 candles: VecDeque::new(),
-                financials: company.financials.clone(),
+                financials: company.financials.as_slice().into(),
                 view: None,
                 tape: CompanyTape::default(),
             });
@@ -628,7 +628,9 @@ impl Kernel {
             // Bots read it with `ctx.financials` from their next call on.
             EventKind::Earnings { symbol, report, .. } => {
                 let company = &mut self.companies[symbol];
-                spec::publish(&mut company.financials, report);
+                let mut financials = company.financials.to_vec();
+                spec::publish(&mut financials, report);
+                company.financials = financials.into();
                 company.view = None;
             }
         }
@@ -1100,7 +1102,7 @@ impl Kernel {
         view.recent_trades = company.recent.iter().copied().collect();
         view.candles = company.candles.iter().copied().collect();
         view.shares_outstanding = company.shares.0;
-        view.financials = company.financials.clone();
+        view.financials = Arc::clone(&company.financials);
         company.view = Some((seq, view.clone()));
         view
     }
