@@ -23,6 +23,7 @@ mod m20261207_000011_dividends;
 mod m20261207_000012_competitions;
 mod m20261207_000013_watchlists_alerts;
 mod m20261207_000014_journal;
+mod m20261207_000015_bot_summaries;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_competitions::Migration),
             Box::new(m20261207_000013_watchlists_alerts::Migration),
             Box::new(m20261207_000014_journal::Migration),
+            Box::new(m20261207_000015_bot_summaries::Migration),
         ]
     }
 }

@@ -345,14 +345,21 @@ async fn repair(
     // no later than either side's settlement) and the fills' key admits
     // each side once: with twice as many fills as trades, every trade is
     // settled on both sides, and the scan of every trade below is skipped.
-    let trades = repo::trades::count(db).await?;
-    if repo::fills::count(db).await? == 2 * trades {
+    // Only trades from the bots' fold horizon on count: before it, a bot's
+    // side may have been folded away (see `persister::retention`).
+    let since = repo::bot_summaries::folded_before(db)
+        .await?
+        .unwrap_or(i64::MIN);
+    let trades = repo::trades::count_since(db, since).await?;
+    if repo::fills::count_since(db, since).await? == 2 * trades {
         return Ok(0);
     }
-    let sql = "SELECT * FROM trades t WHERE \
-        NOT EXISTS (SELECT 1 FROM fills f WHERE f.trade_id = t.id AND f.order_id = t.taker_order_id) \
-        OR NOT EXISTS (SELECT 1 FROM fills f WHERE f.trade_id = t.id AND f.order_id = t.maker_order_id) \
-        ORDER BY t.symbol, t.book_seq";
+    let sql = format!(
+        "SELECT * FROM trades t WHERE t.executed_at >= {since} AND (\
+         NOT EXISTS (SELECT 1 FROM fills f WHERE f.trade_id = t.id AND f.order_id = t.taker_order_id) \
+         OR NOT EXISTS (SELECT 1 FROM fills f WHERE f.trade_id = t.id AND f.order_id = t.maker_order_id)) \
+         ORDER BY t.symbol, t.book_seq"
+    );
     let unsettled = trade::Entity::find()
         .from_raw_sql(Statement::from_string(db.get_database_backend(), sql))
         .all(db)

@@ -151,6 +151,7 @@ pub struct PersisterSection {
     pub projection_warning: u64,
     pub projection_delay_ms: u64,
     pub journal_retention_hours: u64,
+    pub bot_detail_days: u32,
 }
 
 impl Default for PersisterSection {
@@ -164,6 +165,7 @@ impl Default for PersisterSection {
             projection_warning: persister.projection_warning as u64,
             projection_delay_ms: persister.projector.delay.as_millis() as u64,
             journal_retention_hours: persister.projector.retention.as_secs() / 3600,
+            bot_detail_days: persister.projector.bot_detail_days,
         }
     }
 }

@@ -7,7 +7,7 @@ use marketlab_actors::ledger::{FeeSchedule, TaxConfig};
 use marketlab_actors::types::{Money, Rate};
 use rust_decimal::Decimal;
 
-use super::file::{ConfigFile, Exact};
+use super::file::{ConfigFile, Exact, PersisterSection};
 use crate::api::live::outbox::OutboxLimits;
 use crate::api::rate_limit::RateLimitSettings;
 use crate::api::transport::TransportSettings;
@@ -71,6 +71,7 @@ pub fn settings(file: &ConfigFile) -> Result<Settings, Invalid> {
                 retention: Duration::from_secs(
                     file.persister.journal_retention_hours.saturating_mul(3600),
                 ),
+                bot_detail_days: bot_detail_days(&file.persister)?,
                 ..defaults.persister.projector
             },
             ..defaults.persister
@@ -123,6 +124,23 @@ fn band_bps(percent: Exact) -> Result<u32, String> {
         ));
     }
     u32::try_from(bps).map_err(|_| format!("{} is too large", percent.0))
+}
+
+/// Bots' detail rows are kept at least as long as the journal, so that
+/// `journal verify` never meets a kept batch whose rows are folded away.
+fn bot_detail_days(persister: &PersisterSection) -> Result<u32, Invalid> {
+    let days = persister.bot_detail_days;
+    let journal_days = persister.journal_retention_hours.div_ceil(24);
+    if days != 0 && u64::from(days) < journal_days {
+        return Err((
+            "persister.bot_detail_days",
+            format!(
+                "must be 0 (keep forever) or at least the journal's retention \
+                 ({journal_days} days of persister.journal_retention_hours)"
+            ),
+        ));
+    }
+    Ok(days)
 }
 
 fn at_least_one(path: &'static str, value: u64) -> Result<usize, Invalid> {

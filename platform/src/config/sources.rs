@@ -113,6 +113,7 @@ pub const KEYS: &[Key] = &[
         "persister.journal_retention_hours",
         &["MARKETLAB_JOURNAL_RETENTION_HOURS"],
     ),
+    key("persister.bot_detail_days", &["MARKETLAB_BOT_DETAIL_DAYS"]),
     key("transport.request_timeout", &["MARKETLAB_REQUEST_TIMEOUT"]),
     key(
         "transport.ws_init_timeout_ms",

@@ -5,10 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{
+    SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous,
+};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, IsolationLevel, SqliteTransactionMode, Statement,
+    TransactionOptions, TransactionTrait,
 };
 
 /// How long a SQLite connection waits for another one's write lock.
@@ -40,9 +43,37 @@ pub enum ConnectError {
 /// and its folder are created when missing) or `sqlite::memory:`.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     let db = open(url).await?;
+    if url.starts_with("sqlite:") && !is_in_memory(url) {
+        return_space_to_the_system(&db)
+            .await
+            .map_err(ConnectError::Open)?;
+    }
     migrate(&db).await?;
     Ok(db)
 }
+
+/// Every connection asks for incremental auto-vacuum (so that what the
+/// bots' fold deletes can be given back, see `persister::retention`), which
+/// a new database takes as it is created. A file made before that keeps
+/// "none" until it is rebuilt once, here, before anything else runs.
+async fn return_space_to_the_system(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Sqlite,
+            "PRAGMA auto_vacuum",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the auto_vacuum mode".into()))?;
+    let mode: i32 = row.try_get_by_index(0)?;
+    if mode != INCREMENTAL {
+        tracing::info!("rebuilding the SQLite file once so that deleted rows return their space");
+        db.execute_unprepared("VACUUM").await?;
+    }
+    Ok(())
+}
+
+/// `PRAGMA auto_vacuum`'s number for INCREMENTAL.
+const INCREMENTAL: i32 = 2;
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), ConnectError> {
@@ -95,9 +126,27 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// A write transaction that reads one snapshot throughout: on Postgres
+/// `REPEATABLE READ` (commits made meanwhile stay unseen), on SQLite a
+/// write transaction, which no other write overlaps anyway.
+pub async fn begin_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let options = match db.get_database_backend() {
+        DatabaseBackend::Postgres => TransactionOptions {
+            isolation_level: Some(IsolationLevel::RepeatableRead),
+            ..TransactionOptions::default()
+        },
+        _ => TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        },
+    };
+    db.begin_with_options(options).await
+}
+
 fn sqlite_options(options: SqliteConnectOptions) -> SqliteConnectOptions {
     options
         .create_if_missing(true)
+        .auto_vacuum(SqliteAutoVacuum::Incremental)
         .journal_mode(SqliteJournalMode::Wal)
         // A commit is on disk when it returns, as on Postgres: an answered
         // order survives a power cut, not only a killed process.

@@ -18,5 +18,5 @@ mod fetch;
 pub mod repo;
 mod size;
 
-pub use connect::{ConnectError, begin_write, connect, migrate, open};
+pub use connect::{ConnectError, begin_snapshot, begin_write, connect, migrate, open};
 pub use size::database_bytes;

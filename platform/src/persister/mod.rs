@@ -24,6 +24,7 @@
 mod progress;
 mod projection;
 mod projector;
+pub mod retention;
 mod rows;
 mod write;
 

@@ -19,6 +19,7 @@ use marketlab_actors::types::Symbol;
 use sea_orm::DatabaseConnection;
 
 use super::projection::{self, JournalBatch, ProjectionError};
+use super::retention;
 use super::{PersisterHealth, Progress};
 use crate::persistence::repo;
 
@@ -35,6 +36,9 @@ pub struct ProjectorConfig {
     /// How long a committed batch is left before it is applied: zero but
     /// in drills and tests of a lagging projection.
     pub delay: Duration,
+    /// Whole days bots' detail rows are kept before they are folded into
+    /// daily summaries (see [`super::retention`]); 0 keeps them forever.
+    pub bot_detail_days: u32,
 }
 
 impl Default for ProjectorConfig {
@@ -45,6 +49,7 @@ impl Default for ProjectorConfig {
             retention: Duration::from_secs(7 * 24 * 3600),
             compact_every: Duration::from_secs(60),
             delay: Duration::ZERO,
+            bot_detail_days: 30,
         }
     }
 }
@@ -67,6 +72,10 @@ pub struct Projector {
     applying: bool,
     /// When the journal was last compacted (ns, the clock's).
     compacted_at: i64,
+    /// The day (its first ns) bots' rows were last folded on; a fold runs
+    /// at most once a day, and never two at once.
+    folded_on: Option<i64>,
+    folding: bool,
     progress: Arc<Progress>,
     health: Arc<PersisterHealth>,
 }
@@ -82,6 +91,8 @@ impl Projector {
     ) -> Projector {
         Projector {
             compacted_at: clock.now().0,
+            folded_on: None,
+            folding: false,
             db,
             clock,
             config,
@@ -229,6 +240,41 @@ impl Projector {
                 }
             }
             .into_actor(self),
+        );
+        self.fold_bots(ctx);
+    }
+
+    /// Folds bots' old detail rows into daily summaries, once a day.
+    fn fold_bots(&mut self, ctx: &mut Context<Self>) {
+        let keep_days = self.config.bot_detail_days;
+        let now = self.clock.now().0;
+        let today = retention::day_start(now);
+        if keep_days == 0 || self.folding || self.folded_on == Some(today) {
+            return;
+        }
+        self.folding = true;
+        let db = self.db.clone();
+        ctx.spawn(
+            async move { retention::fold_bots(&db, now, keep_days).await }
+                .into_actor(self)
+                .map(move |result, act, _| {
+                    act.folding = false;
+                    match result {
+                        Ok(folded) => {
+                            act.folded_on = Some(today);
+                            if folded.summaries > 0 || folded.deleted.total() > 0 {
+                                tracing::info!(
+                                    "folded bots' rows before {} into {} daily summaries: \
+                                     deleted {:?}",
+                                    folded.horizon,
+                                    folded.summaries,
+                                    folded.deleted
+                                );
+                            }
+                        }
+                        Err(error) => tracing::warn!("folding bots' old rows failed: {error}"),
+                    }
+                }),
         );
     }
 }

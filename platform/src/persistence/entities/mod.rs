@@ -5,6 +5,8 @@ pub mod account;
 pub mod alert;
 pub mod audit_entry;
 pub mod bot;
+pub mod bot_daily_summary;
+pub mod bot_fold;
 pub mod bot_script;
 pub mod company;
 pub mod competition;

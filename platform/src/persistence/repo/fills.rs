@@ -68,9 +68,12 @@ pub async fn for_live_orders(db: &DatabaseConnection) -> Result<Vec<Model>, DbEr
     Ok(fills)
 }
 
-/// How many fills there are.
-pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    Entity::find().count(db).await
+/// How many fills were executed at or after `since`.
+pub async fn count_since(db: &impl ConnectionTrait, since: i64) -> Result<u64, DbErr> {
+    Entity::find()
+        .filter(Column::ExecutedAt.gte(since))
+        .count(db)
+        .await
 }
 
 /// An account's latest `limit` fills, newest first.

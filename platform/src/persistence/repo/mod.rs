@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod bot_scripts;
+pub mod bot_summaries;
 pub mod bots;
 pub mod companies;
 pub mod competitions;

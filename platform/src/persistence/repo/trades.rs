@@ -22,9 +22,12 @@ pub async fn insert_many(db: &impl ConnectionTrait, trades: &[Model]) -> Result<
     .await
 }
 
-/// How many trades there are, over every book.
-pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    Entity::find().count(db).await
+/// How many trades were executed at or after `since`, over every book.
+pub async fn count_since(db: &impl ConnectionTrait, since: i64) -> Result<u64, DbErr> {
+    Entity::find()
+        .filter(Column::ExecutedAt.gte(since))
+        .count(db)
+        .await
 }
 
 /// The latest `limit` trades of a book, newest first.
