@@ -19,6 +19,10 @@
 //! `--batch N` and `--backlog N` set the persister's batch size and
 //! backlog limit (the server's `--batch-size` and `--max-backlog`).
 //!
+//! `--tail N` (with `--hold`) lets the projection catch up to N changes
+//! behind the journal, then stops the market there, as a crash would, and
+//! times recovery with that tail: the catch-up first, then the tables.
+//!
 //! `--keep` leaves the database in place (its URL is printed), and
 //! `recover URL` times recovery alone on such a database, so that recovery
 //! of a large market can be measured again without writing it again:
@@ -46,19 +50,19 @@ use marketlab::persistence::entities::enums::Role;
 use marketlab::persistence::entities::{account, company};
 use marketlab::persistence::repo::{accounts, companies, sectors};
 use marketlab::persistence::{self};
-use marketlab::persister::{Drain, Persister, PersisterConfig};
+use marketlab::persister::{Drain, Persister, PersisterConfig, Progress, catch_up};
 use marketlab::recovery::recover;
 use marketlab_actors::account::AccountCore;
 use marketlab_actors::account::actor::{AccountActor, Allot, Deposit, PlaceOrder};
 use marketlab_actors::book::{BookConfig, PriceBand};
-use marketlab_actors::clock::WallClock;
+use marketlab_actors::clock::{Clock, WallClock};
 use marketlab_actors::journal::Journal;
 use marketlab_actors::ledger::{Account, FeeSchedule, LedgerLimits};
 use marketlab_actors::market::{Market, MarketConfig};
 use marketlab_actors::types::{AccountId, Money, Price, Quantity, Symbol, TickSize};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const USAGE: &str = "usage: persist_load sqlite|postgres [ORDERS] [--batch N] [--backlog N] [--keep] [--hold] | recover URL";
+const USAGE: &str = "usage: persist_load sqlite|postgres [ORDERS] [--batch N] [--backlog N] [--keep] [--hold] [--tail N] | recover URL";
 const ACCOUNTS: i64 = 64;
 
 fn main() -> ExitCode {
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         if let Some(n) = take_option(&mut args, "--backlog")? {
             config.max_backlog = n;
         }
+        let tail = take_option(&mut args, "--tail")?;
         if args.first().map(String::as_str) == Some("recover") {
             let url = args.get(1).context(USAGE)?.clone();
             return actix::System::new().block_on(recover_only(&url));
@@ -93,7 +98,7 @@ fn main() -> ExitCode {
             .map(String::as_str)
             .unwrap_or_default()
             .to_owned();
-        actix::System::new().block_on(run(&backend, orders, config, Flags { keep, hold }))
+        actix::System::new().block_on(run(&backend, orders, config, Flags { keep, hold, tail }))
     })
 }
 
@@ -113,25 +118,27 @@ fn take_option(args: &mut Vec<String>, name: &str) -> anyhow::Result<Option<usiz
 
 /// `--keep`: leave the database; `--hold`: the projector applies nothing
 /// until the journal holds the whole burst (the journal's own pace, then
-/// the projection's catch-up).
+/// the projection's catch-up); `--tail N`: stop with N changes unprojected
+/// and time recovery from there.
 #[derive(Debug, Clone, Copy)]
 struct Flags {
     keep: bool,
     hold: bool,
+    tail: Option<usize>,
 }
 
 async fn run(
     backend: &str,
     orders: usize,
     config: PersisterConfig,
-    Flags { keep, hold }: Flags,
+    flags @ Flags { keep, .. }: Flags,
 ) -> anyhow::Result<()> {
     let nonce = std::process::id();
     match backend {
         "sqlite" => {
             let dir = std::env::temp_dir().join(format!("marketlab-persist-load-{nonce}"));
             let url = format!("sqlite://{}/load.db?mode=rwc", dir.display());
-            let result = load(&url, orders, config, hold).await;
+            let result = load(&url, orders, config, flags).await;
             if keep {
                 println!("kept {url}");
             } else {
@@ -150,7 +157,7 @@ async fn run(
                 .await?;
             let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
             let url = format!("{base}/{name}");
-            let result = load(&url, orders, config, hold).await;
+            let result = load(&url, orders, config, flags).await;
             if keep {
                 println!("kept {url}");
             } else {
@@ -275,7 +282,13 @@ async fn unpersisted(orders: usize) -> anyhow::Result<f64> {
     Ok(rate)
 }
 
-async fn load(url: &str, orders: usize, config: PersisterConfig, hold: bool) -> anyhow::Result<()> {
+async fn load(
+    url: &str,
+    orders: usize,
+    config: PersisterConfig,
+    flags: Flags,
+) -> anyhow::Result<()> {
+    let hold = flags.hold || flags.tail.is_some();
     let alone = unpersisted(orders).await?;
     let db = persistence::connect(url).await?;
     setup(&db).await?;
@@ -309,6 +322,17 @@ async fn load(url: &str, orders: usize, config: PersisterConfig, hold: bool) -> 
         actix::clock::sleep(Duration::from_micros(200)).await;
     }
     let journaled = started.elapsed();
+    if let Some(tail) = flags.tail {
+        sampling.abort();
+        market.shutdown();
+        let left = project_all_but(&progress, tail).await;
+        writer.stop();
+        println!(
+            "journal: all durable in {} ms; stopped with {left} changes not yet in the tables",
+            journaled.as_millis()
+        );
+        return timed_recovery(&db, true).await;
+    }
     progress.hold_projection(false);
     persister.send(Drain).await?;
     let written = started.elapsed();
@@ -348,7 +372,7 @@ async fn load(url: &str, orders: usize, config: PersisterConfig, hold: bool) -> 
     );
     market.shutdown();
 
-    timed_recovery(&db).await?;
+    timed_recovery(&db, false).await?;
     writer.stop();
     Ok(())
 }
@@ -356,12 +380,43 @@ async fn load(url: &str, orders: usize, config: PersisterConfig, hold: bool) -> 
 /// Times recovery of the market in `url`, written by an earlier `--keep` run.
 async fn recover_only(url: &str) -> anyhow::Result<()> {
     let db = persistence::connect(url).await?;
-    timed_recovery(&db).await
+    timed_recovery(&db, true).await
+}
+
+/// Lets the held projection run until at most `tail` changes are left,
+/// holds it again and waits for its last transaction; answers what is left.
+async fn project_all_but(progress: &Progress, tail: usize) -> u64 {
+    progress.hold_projection(false);
+    while progress.lag_changes() > tail as u64 {
+        actix::clock::sleep(Duration::from_millis(1)).await;
+    }
+    progress.hold_projection(true);
+    let mut seen = progress.projected();
+    loop {
+        actix::clock::sleep(Duration::from_millis(500)).await;
+        if progress.projected() == seen {
+            return progress.lag_changes();
+        }
+        seen = progress.projected();
+    }
 }
 
 /// Recovers the market in `db` and prints how long it took and how big the
-/// market was.
-async fn timed_recovery(db: &DatabaseConnection) -> anyhow::Result<()> {
+/// market was; with `tail`, first applies the journal's tail as the server
+/// does at start, and times that too.
+async fn timed_recovery(db: &DatabaseConnection, tail: bool) -> anyhow::Result<()> {
+    let mut tail_took = Duration::ZERO;
+    if tail {
+        let started = Instant::now();
+        let caught = catch_up(db, WallClock.now().0).await?;
+        tail_took = started.elapsed();
+        println!(
+            "applied the journal's tail: {} batches, {} changes in {} ms",
+            caught.batches,
+            caught.changes,
+            tail_took.as_millis()
+        );
+    }
     let count = |sql: &'static str| {
         let db = db.clone();
         async move {
@@ -388,9 +443,11 @@ async fn timed_recovery(db: &DatabaseConnection) -> anyhow::Result<()> {
         FeeSchedule::default(),
     )
     .await?;
+    let took = started.elapsed();
     println!(
-        "recovered {orders} orders ({open} open) over {trades} trades and {lots} open lots in {} ms",
-        started.elapsed().as_millis()
+        "recovered {orders} orders ({open} open) over {trades} trades and {lots} open lots in {} ms ({} ms with the tail)",
+        took.as_millis(),
+        (took + tail_took).as_millis()
     );
     recovered.market.shutdown();
     Ok(())
