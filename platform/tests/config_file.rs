@@ -260,6 +260,17 @@ fn an_unknown_key_or_a_bad_value_stops_the_server_naming_it() {
         "{}",
         text(&output).1
     );
+    // Bots' rows may not be folded while the journal still holds them.
+    let output = marketlab(&["serve"], &[("MARKETLAB_BOT_DETAIL_DAYS", "3")]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output).1.contains(
+            "env MARKETLAB_BOT_DETAIL_DAYS: persister.bot_detail_days: must be 0 (keep forever) \
+             or at least the journal's retention (7 days of persister.journal_retention_hours)"
+        ),
+        "{}",
+        text(&output).1
+    );
 }
 
 #[actix_web::test]
